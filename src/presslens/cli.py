@@ -1,0 +1,163 @@
+"""The ``presslens`` command: a thin layer over the package's public functions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+from presslens import __version__
+from presslens.errors import InputError, PressLensError
+from presslens.ingest import DEFAULT_MAX_BYTES, iter_articles
+from presslens.model import Analysis
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except PressLensError as exc:
+        print(f"presslens: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("presslens: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="presslens", description="Read political news critically: who said what.")
+    p.add_argument("--version", action="version", version=f"presslens {__version__}")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    a = sub.add_parser("analyze", help="analyse articles: who said what", description=(
+        "Analyse articles (.txt, .html, .jsonl, directories, globs, or - for stdin) and report every quote "
+        "with its speaker. Exit status 1 when any input could not be analysed (the others still are)."))
+    a.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, glob pattern, or - for stdin")
+    a.add_argument("-f", "--format", choices=["text", "json", "html"], default="text", help="output format (default: text)")
+    a.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    a.add_argument("--spacy-model", metavar="NAME", help="spaCy pipeline to use (default: en_core_web_sm if installed)")
+    a.add_argument("--workers", type=int, default=None, metavar="N", help="processes for many inputs (default: up to 2)")
+    a.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help="skip files larger than this")
+    a.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    a.set_defaults(func=_cmd_analyze)
+
+    e = sub.add_parser("eval", help="measure accuracy against gold annotations")
+    esub = e.add_subparsers(title="evaluations", metavar="WHAT")
+    q = esub.add_parser("quotes", help="quote spans and speakers", description=(
+        "Precision, recall and F1 of quote spans at overlap >= 0.3 and >= 0.8 of the longer span, and speaker "
+        "accuracy on matched quotes. Gold: 'polnear DIR' (a PolNeAR split folder) or 'jsonl FILE' (docs/evaluation.md)."))
+    q.add_argument("--gold", nargs=2, required=True, metavar=("FORMAT", "PATH"), help="polnear DIR | jsonl FILE")
+    q.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    q.add_argument("--workers", type=int, default=None, metavar="N")
+    q.add_argument("--spacy-model", metavar="NAME")
+    q.add_argument("--json", action="store_true", help="print the scores as JSON")
+    q.add_argument("--save-predictions", metavar="FILE", help="write the analyses as JSON Lines")
+    q.set_defaults(func=_cmd_eval_quotes)
+    e.set_defaults(func=lambda args: (e.print_help(), 2)[1])
+    return p
+
+
+# -- analyze -----------------------------------------------------------------------------------
+def _cmd_analyze(args) -> int:
+    from presslens.pipeline import analyze_many, default_workers
+    from presslens.report import render_html, render_text
+
+    items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
+    n_articles = sum(1 for x in items if not isinstance(x, InputError))
+    workers = args.workers or (default_workers() if n_articles > 4 else 1)
+    results = analyze_many(items, spacy_model=args.spacy_model, workers=workers)
+    show_progress = len(items) > 3 and not args.no_progress
+    if show_progress:
+        from tqdm import tqdm
+
+        results = tqdm(results, total=len(items), unit="article", file=sys.stderr, leave=False)
+    failures: list[InputError] = []
+    analyses = _collect_good(results, failures)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        if args.format == "json":
+            many = len(items) > 1
+            for a in analyses:
+                out.write(a.to_json(indent=None if many else 2) + "\n")
+        elif args.format == "html":
+            good = list(analyses)
+            if good:
+                out.write(render_html(good[0]) if len(good) == 1 else _many_html(good))
+        else:
+            first = True
+            for a in analyses:
+                if not first:
+                    out.write("\n" + "=" * 78 + "\n\n")
+                out.write(render_text(a))
+                first = False
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failures:
+        print(f"presslens: {len(failures)} of {len(items)} input(s) could not be analysed:", file=sys.stderr)
+        for err in failures:
+            print(f"  {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _collect_good(results, failures: list[InputError]) -> Iterator[Analysis]:
+    for r in results:
+        if isinstance(r, InputError):
+            failures.append(r)
+        else:
+            yield r
+
+
+def _many_html(analyses: list[Analysis]) -> str:
+    from presslens.report import render_html
+
+    return "\n".join(render_html(a) for a in analyses)
+
+
+# -- eval --------------------------------------------------------------------------------------
+def _cmd_eval_quotes(args) -> int:
+    from presslens.evaluation import load_gold, score_quotes
+    from presslens.ingest import Article
+    from presslens.pipeline import analyze_many, default_workers
+
+    fmt, path = args.gold
+    gold = load_gold(fmt, path)
+    if args.limit:
+        gold = gold[: args.limit]
+    if not gold:
+        raise InputError(path, "no gold articles found")
+    # Gold offsets refer to the gold text as given, so it is analysed unchanged (no normalisation).
+    articles = [Article(id=g.id, text=g.text) for g in gold]
+    workers = args.workers or default_workers()
+    analyses = list(analyze_many(articles, spacy_model=args.spacy_model, workers=workers))
+    pairs = []
+    for g, a in zip(gold, analyses, strict=True):
+        if isinstance(a, InputError):
+            print(f"presslens: {a}", file=sys.stderr)
+            continue
+        pairs.append((a, g))
+    scores = score_quotes(pairs)
+    if args.save_predictions:
+        with open(args.save_predictions, "w", encoding="utf-8") as f:
+            for a, _ in pairs:
+                f.write(a.to_json() + "\n")
+    if args.json:
+        print(json.dumps({"articles": len(pairs), "scores": [s.to_dict() for s in scores]}, indent=2))
+        return 0
+    print(f"articles: {len(pairs)}   gold quotes: {scores[0].gold}   predicted: {scores[0].predicted}")
+    print(f"{'overlap':>8} {'precision':>10} {'recall':>8} {'F1':>8} {'speaker acc':>12}")
+    for s in scores:
+        print(f"{s.threshold:>8.1f} {s.precision:>10.3f} {s.recall:>8.3f} {s.f1:>8.3f} {s.speaker_accuracy:>12.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

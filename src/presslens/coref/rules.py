@@ -1,0 +1,193 @@
+"""Rules that resolve a speaker mention to an entity of the article.
+
+- a name: the entity whose mention contains it, or the person whose surname it is;
+- "he"/"she": the most recent gender-compatible person who was a speaker or a grammatical subject in
+  the last few sentences, else the most recent compatible person mentioned, else the last compatible
+  speaker anywhere before;
+- "they": the most recent organisation, place or group that spoke or was a subject nearby;
+- a description ("the spokesman", "the ministry"): the most recent entity introduced with that role
+  noun ("Kremlin spokesman Dmitry Peskov", "Peskov, the spokesman") or whose name ends with it;
+- "I", "we", "you" and unresolvable descriptions keep their text with no canonical name.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from presslens.entities import EntityIndex
+from presslens.model import Span, Speaker
+from presslens.quotes.cues import NON_REFERENTIAL, PRONOUNS_GROUP, PRONOUNS_PERSON
+
+_NP_LEFT = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "punct", "advmod", "quantmod"}
+_SUBJECT = {"nsubj", "nsubjpass"}
+_WINDOW_SENTENCES = 4
+
+
+@dataclass(slots=True)
+class _Candidate:
+    token: int
+    entity: str
+    salient: bool  # was a speaker or a grammatical subject
+
+
+def mention_span(doc, tok, index: EntityIndex) -> tuple[int, int]:
+    """Character span of the mention headed by ``tok``: its name mention, else its noun phrase."""
+    if tok.i in index.token_mention:
+        a, b = index.token_mention[tok.i]
+        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    if tok.pos_ == "PRON":
+        return tok.idx, tok.idx + len(tok.text)
+    start = tok.i
+    for child in tok.lefts:
+        if child.dep_ in _NP_LEFT and not child.is_punct:
+            start = min(start, child.left_edge.i)
+    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start].idx, tok.idx + len(tok.text)
+
+
+class SpeakerResolver:
+    """Resolves speaker head tokens in text order, remembering who has spoken."""
+
+    def __init__(self, doc, index: EntityIndex):
+        self.doc = doc
+        self.index = index
+        self.sent_of = {}
+        self._sent_starts = [s.start for s in doc.sents]
+        self._entity_type = {e.id: e.type for e in index.entities}
+        cands: list[_Candidate] = []
+        for e in index.entities:
+            for m in e.mentions:
+                head = _head_token(doc, m.start, m.end)
+                if head is not None:
+                    cands.append(_Candidate(head.i, e.id, head.dep_ in _SUBJECT))
+        cands.sort(key=lambda c: c.token)
+        self._cands = cands
+        self._speakers: list[_Candidate] = []
+
+    # -- public ------------------------------------------------------------------------------
+    def resolve(self, tok) -> Speaker | None:
+        doc, text = self.doc, self.doc.text
+        low = tok.lower_
+        if low in NON_REFERENTIAL:
+            return None
+        if low in ("who", "whom") and tok.head.dep_ == "relcl" and tok.head.head.pos_ in ("PROPN", "NOUN"):
+            tok = tok.head.head
+            low = tok.lower_
+        start, end = mention_span(doc, tok, self.index)
+        entity = self._entity_for(tok, low)
+        if entity and tok.pos_ == "PRON" or (entity and tok.i not in self.index.token_entity):
+            self.index.add_mention(entity, Span.of(text, start, end))
+        if entity and low in PRONOUNS_PERSON and entity not in self.index.gender:
+            self.index.gender[entity] = PRONOUNS_PERSON[low]
+        if entity:
+            self._speakers.append(_Candidate(tok.i, entity, True))
+            name = self.index.by_id(entity).name
+        else:
+            name = None if tok.pos_ == "PRON" else _name_from_text(doc, tok, start, end)
+        return Speaker(start, end, text[start:end], name, entity)
+
+    def resolve_label(self, label: str) -> tuple[str | None, str | None]:
+        """A transcript label ("TAPPER", "Q", "Peskov") to (canonical name, entity id)."""
+        low = label.lower().strip()
+        if low in ("q", "question", "interviewer"):
+            return "Interviewer", None
+        if low in ("a", "answer"):
+            return None, None
+        last = low.split()[-1] if low.split() else low
+        for e in self.index.entities:
+            if e.type == "PERSON" and (e.name.lower() == low or last in self.index.surnames and e.id in self.index.surnames[last]):
+                return e.name, e.id
+        for e in self.index.entities:
+            if e.name.lower() == low:
+                return e.name, e.id
+        return label.strip().title() if label.isupper() else label.strip(), None
+
+    # -- rules -------------------------------------------------------------------------------
+    def _entity_for(self, tok, low: str) -> str | None:
+        idx = self.index
+        if tok.i in idx.token_entity:
+            return idx.token_entity[tok.i]
+        if tok.pos_ == "PROPN":
+            for surname in (low, tok.lower_.rstrip(".")):
+                if surname in idx.surnames:
+                    return self._most_recent(idx.surnames[surname], tok.i)
+            return None
+        if low in PRONOUNS_PERSON:
+            return self._pronoun(tok, PRONOUNS_PERSON[low])
+        if low in PRONOUNS_GROUP:
+            return self._group(tok)
+        if tok.pos_ == "NOUN":
+            return self._description(tok)
+        return None
+
+    def _sentence(self, token_i: int) -> int:
+        return bisect.bisect_right(self._sent_starts, token_i) - 1
+
+    def _before(self, token_i: int) -> list[_Candidate]:
+        cut = bisect.bisect_left([c.token for c in self._cands], token_i)
+        merged = self._cands[:cut] + [s for s in self._speakers if s.token < token_i]
+        merged.sort(key=lambda c: c.token)
+        return merged
+
+    def _compatible(self, entity: str, gender: str) -> bool:
+        if self._entity_type.get(entity) != "PERSON":
+            return False
+        known = self.index.gender.get(entity)
+        return known is None or known == gender
+
+    def _pronoun(self, tok, gender: str) -> str | None:
+        before = [c for c in self._before(tok.i) if self._compatible(c.entity, gender)]
+        if not before:
+            return None
+        here = self._sentence(tok.i)
+        near = [c for c in before if here - self._sentence(c.token) <= _WINDOW_SENTENCES]
+        salient = [c for c in near if c.salient]
+        if salient:
+            return salient[-1].entity
+        if near:
+            return near[-1].entity
+        spoke = [s for s in self._speakers if s.token < tok.i and self._compatible(s.entity, gender)]
+        return spoke[-1].entity if spoke else before[-1].entity
+
+    def _group(self, tok) -> str | None:
+        here = self._sentence(tok.i)
+        for c in reversed(self._before(tok.i)):
+            if here - self._sentence(c.token) > _WINDOW_SENTENCES:
+                break
+            if self._entity_type.get(c.entity) in ("ORG", "NORP", "GPE") and c.salient:
+                return c.entity
+        return None
+
+    def _description(self, tok) -> str | None:
+        lemma = tok.lemma_.lower()
+        matches = [
+            e.id
+            for e in self.index.entities
+            if lemma in self.index.roles.get(e.id, ())
+            or (e.type in ("ORG", "GPE", "NORP") and e.name.lower().split()[-1:] == [tok.lower_])
+        ]
+        return self._most_recent(matches, tok.i) if matches else None
+
+    def _most_recent(self, entity_ids: list[str], token_i: int) -> str | None:
+        wanted = set(entity_ids)
+        for c in reversed(self._before(token_i)):
+            if c.entity in wanted:
+                return c.entity
+        return entity_ids[0] if entity_ids else None
+
+
+def _head_token(doc, start: int, end: int):
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _name_from_text(doc, tok, start: int, end: int) -> str | None:
+    """A readable name for an unresolved proper-noun speaker ("Fox News"); None for descriptions."""
+    if tok.pos_ != "PROPN":
+        return None
+    words = doc.text[start:end].split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words) or None

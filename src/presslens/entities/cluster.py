@@ -1,0 +1,191 @@
+"""Cluster spaCy's named-entity mentions into one entity per referent.
+
+Rules (no offline coreference package exists for English here, see docs/design.md):
+- a person's short form ("Peskov", "Mr. Peskov") joins the full name that ends with it ("Dmitry Peskov");
+  when two people share a surname the most recently mentioned one wins;
+- organisations and places merge on their text without "the" and on a few aliases ("U.S." = "United States");
+- a one-word mention tagged ORG/GPE/NORP that is a known person's surname is that person (spaCy often
+  tags "Trump" as ORG);
+- the canonical name is the longest name form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from presslens.entities.lexicon import (
+    ALIASES,
+    FEMALE_NAMES,
+    HONORIFICS_FEMALE,
+    HONORIFICS_MALE,
+    KEPT_TYPES,
+    MALE_NAMES,
+    NAME_SUFFIXES,
+    TITLES,
+)
+from presslens.model import Entity, Span
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # token indices, end exclusive
+    end: int
+    label: str
+    parts: list[str]  # lower-cased name tokens without titles or suffixes
+    gender: str | None = None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    label: str
+    mentions: list[_Mention] = field(default_factory=list)
+
+    @property
+    def name_parts(self) -> list[str]:
+        return max((m.parts for m in self.mentions), key=len)
+
+
+@dataclass
+class EntityIndex:
+    """The article's entities plus the lookups the quote and resolution rules need."""
+
+    entities: list[Entity]
+    token_entity: dict[int, str]  # token index -> entity id
+    token_mention: dict[int, tuple[int, int]]  # token index -> (start, end) token span of its mention
+    gender: dict[str, str]  # entity id -> "m" | "f"
+    roles: dict[str, set[str]]  # entity id -> role nouns seen with it ("spokesman", "senator")
+    surnames: dict[str, list[str]]  # lower-cased surname -> person entity ids
+
+    def by_id(self, entity_id: str) -> Entity:
+        return self._ids[entity_id]
+
+    def __post_init__(self) -> None:
+        self._ids = {e.id: e for e in self.entities}
+
+    def add_mention(self, entity_id: str, span: Span) -> None:
+        """Record a resolved pronoun or description as another mention of the entity."""
+        mentions = self._ids[entity_id].mentions
+        if all(m.end <= span.start or m.start >= span.end for m in mentions):
+            mentions.append(span)
+            mentions.sort(key=lambda m: m.start)
+
+
+def _clean(doc, ent) -> _Mention | None:
+    start, end = ent.start, ent.end
+    gender = None
+    while start < end and (doc[start].lower_ in TITLES or doc[start].lower_ == "the"):
+        low = doc[start].lower_
+        gender = "m" if low in HONORIFICS_MALE else "f" if low in HONORIFICS_FEMALE else gender
+        start += 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    if start > 0 and gender is None:
+        prev = doc[start - 1].lower_
+        gender = "m" if prev in HONORIFICS_MALE else "f" if prev in HONORIFICS_FEMALE else None
+    parts = [t.lower_ for t in doc[start:end] if t.lower_ not in NAME_SUFFIXES and not t.is_punct]
+    if not parts or not any(c.isalpha() for c in "".join(parts)):
+        return None
+    if ent.label_ == "PERSON" and gender is None:
+        first = parts[0]
+        gender = "m" if first in MALE_NAMES else "f" if first in FEMALE_NAMES else None
+    return _Mention(start, end, ent.label_, parts, gender)
+
+
+def _key(m: _Mention) -> str:
+    text = " ".join(m.parts)
+    return ALIASES.get(text, text)
+
+
+def cluster_entities(doc) -> EntityIndex:
+    mentions = [m for ent in doc.ents if ent.label_ in KEPT_TYPES and (m := _clean(doc, ent))]
+    persons: list[_Cluster] = []
+    by_full: dict[str, _Cluster] = {}
+    # 1. people with two or more name parts, longest first, so short forms find them.
+    for m in sorted((m for m in mentions if m.label == "PERSON" and len(m.parts) > 1), key=lambda m: -len(m.parts)):
+        key = " ".join(m.parts)
+        cluster = by_full.get(key) or next(
+            (c for c in persons if c.name_parts[-1] == m.parts[-1] and c.name_parts[0] == m.parts[0]), None
+        )
+        if cluster is None:
+            cluster = _Cluster("PERSON")
+            persons.append(cluster)
+        by_full[key] = cluster
+        cluster.mentions.append(m)
+    surname: dict[str, list[_Cluster]] = {}
+    for c in persons:
+        surname.setdefault(c.name_parts[-1], []).append(c)
+    others: dict[tuple[str, str], _Cluster] = {}
+    # 2. one-word people and everything else, in text order (recency picks among namesakes).
+    for m in sorted((m for m in mentions if not (m.label == "PERSON" and len(m.parts) > 1)), key=lambda m: m.start):
+        word = m.parts[-1] if len(m.parts) == 1 else None
+        if word and word in surname and (m.label == "PERSON" or doc[m.start].text[:1].isupper()):
+            cands = surname[word]
+            cluster = max(cands, key=lambda c: max((x.start for x in c.mentions if x.start < m.start), default=-1))
+            cluster.mentions.append(m)
+            continue
+        if word and m.label == "PERSON":
+            first = next((c for c in persons if c.name_parts[0] == word), None)
+            if first is not None and len([c for c in persons if c.name_parts[0] == word]) == 1:
+                first.mentions.append(m)
+                continue
+        label = m.label if m.label != "PERSON" else "PERSON"
+        key = (label, _key(m))
+        cluster = others.get(key)
+        if cluster is None:
+            cluster = others[key] = _Cluster(label)
+            if label == "PERSON":
+                persons.append(cluster)
+                surname.setdefault(m.parts[-1], []).append(cluster)
+        cluster.mentions.append(m)
+    clusters = persons + [c for c in others.values() if c.label != "PERSON"]
+    clusters.sort(key=lambda c: min(m.start for m in c.mentions))
+    return _build_index(doc, clusters)
+
+
+def _build_index(doc, clusters: list[_Cluster]) -> EntityIndex:
+    text = doc.text
+    entities: list[Entity] = []
+    token_entity: dict[int, str] = {}
+    token_mention: dict[int, tuple[int, int]] = {}
+    gender: dict[str, str] = {}
+    roles: dict[str, set[str]] = {}
+    surnames: dict[str, list[str]] = {}
+    for n, cluster in enumerate(clusters, 1):
+        eid = f"e{n}"
+        ms = sorted(cluster.mentions, key=lambda m: m.start)
+        longest = max(ms, key=lambda m: (len(m.parts), not doc[m.start : m.end].text.isupper(), m.end - m.start))
+        name = doc[longest.start : longest.end].text
+        spans = [Span.of(text, doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1].text)) for m in ms]
+        entities.append(Entity(eid, name, cluster.label, spans))
+        genders = {m.gender for m in ms if m.gender}
+        if len(genders) == 1:
+            gender[eid] = genders.pop()
+        if cluster.label == "PERSON":
+            surnames.setdefault(longest.parts[-1], []).append(eid)
+        role_words: set[str] = set()
+        for m in ms:
+            for i in range(m.start, m.end):
+                token_entity[i] = eid
+                token_mention[i] = (m.start, m.end)
+            role_words |= _roles_near(doc, m)
+        roles[eid] = role_words
+    return EntityIndex(entities, token_entity, token_mention, gender, roles, surnames)
+
+
+def _roles_near(doc, m: _Mention) -> set[str]:
+    """Nouns that describe the mention: 'Kremlin spokesman Dmitry Peskov', 'Peskov, the spokesman,'."""
+    out: set[str] = set()
+    i = m.start - 1
+    while i >= 0 and i >= m.start - 5 and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and not doc[i].is_punct:
+        if doc[i].pos_ == "NOUN" or doc[i].lower_ in TITLES:
+            out.add(doc[i].lemma_.lower())
+        i -= 1
+    head = doc[m.end - 1]
+    for child in head.children:
+        if child.dep_ == "appos":
+            out.add(child.lemma_.lower())
+    if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+        out.add(head.head.lemma_.lower())
+    return out

@@ -1,0 +1,125 @@
+"""Scoring quote spans and speakers against gold.
+
+- A predicted and a gold quote match when their overlap, divided by the length of the longer of the
+  two, is at least the threshold (0.3 and 0.8 reported); matching is one-to-one, best overlap first.
+- Precision = matched / predicted, recall = matched / gold, F1 their harmonic mean (micro, over all articles).
+- Speaker accuracy is measured on matched pairs whose gold quote names a speaker. The prediction is right
+  when its speaker mention overlaps the gold speaker mention, when the predicted entity has a mention that
+  overlaps it, or when the predicted canonical name shares a name word with the gold speaker text
+  (so "he" resolved to "Dmitry Peskov" is right against gold "Peskov").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from presslens.evaluation.gold import GoldDoc, GoldQuote
+from presslens.model import Analysis, Quote
+
+_STOP = {"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "and", "president", "sen", "rep", "gov", "s"}
+
+
+@dataclass
+class QuoteScores:
+    threshold: float
+    predicted: int = 0
+    gold: int = 0
+    matched: int = 0
+    speaker_total: int = 0
+    speaker_correct: int = 0
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [predicted, matched]
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.speaker_correct / self.speaker_total if self.speaker_total else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "overlap": self.threshold,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "speaker_accuracy": round(self.speaker_accuracy, 4),
+            "predicted": self.predicted,
+            "gold": self.gold,
+            "matched": self.matched,
+            "speaker_scored": self.speaker_total,
+            "precision_by_kind": {k: round(m / p, 4) if p else 0.0 for k, (p, m) in sorted(self.by_kind.items())},
+        }
+
+
+def overlap_ratio(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+    inter = min(a_end, b_end) - max(a_start, b_start)
+    if inter <= 0:
+        return 0.0
+    return inter / max(a_end - a_start, b_end - b_start)
+
+
+def match(pred: list[Quote], gold: list[GoldQuote], threshold: float) -> list[tuple[Quote, GoldQuote]]:
+    pairs = []
+    for p in pred:
+        for g in gold:
+            r = overlap_ratio(p.start, p.end, g.start, g.end)
+            if r >= threshold:
+                pairs.append((r, id(p), id(g), p, g))
+    pairs.sort(key=lambda x: -x[0])
+    used_p, used_g, out = set(), set(), []
+    for _, ip, ig, p, g in pairs:
+        if ip in used_p or ig in used_g:
+            continue
+        used_p.add(ip)
+        used_g.add(ig)
+        out.append((p, g))
+    return out
+
+
+def _words(s: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", (s or "").lower()) if w not in _STOP and len(w) > 1}
+
+
+def speaker_correct(pred: Quote, gold: GoldQuote, analysis: Analysis) -> bool:
+    sp = pred.speaker
+    if sp is None:
+        return False
+    gs, ge = gold.speaker_start, gold.speaker_end
+    if gs is not None and ge is not None:
+        if sp.start < ge and gs < sp.end:
+            return True
+        entity = analysis.entity(sp.entity) if sp.entity else None
+        if entity and any(m.start < ge and gs < m.end for m in entity.mentions):
+            return True
+    return bool(_words(sp.name or sp.text) & _words(gold.speaker))
+
+
+def score_quotes(pairs: list[tuple[Analysis, GoldDoc]], thresholds=(0.3, 0.8)) -> list[QuoteScores]:
+    out = []
+    for t in thresholds:
+        s = QuoteScores(t)
+        for analysis, gold in pairs:
+            s.predicted += len(analysis.quotes)
+            s.gold += len(gold.quotes)
+            matched = match(analysis.quotes, gold.quotes, t)
+            s.matched += len(matched)
+            for q in analysis.quotes:
+                s.by_kind.setdefault(q.kind, [0, 0])[0] += 1
+            for p, g in matched:
+                s.by_kind[p.kind][1] += 1
+                if g.speaker or g.speaker_start is not None:
+                    s.speaker_total += 1
+                    s.speaker_correct += speaker_correct(p, g, analysis)
+        out.append(s)
+    return out

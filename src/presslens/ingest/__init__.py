@@ -1,0 +1,19 @@
+"""Reading articles: plain text, HTML pages, JSON Lines records, directories, globs and stdin.
+
+Everything ends up as an :class:`Article` whose ``text`` is the normalised text that every
+offset refers to.
+"""
+
+from presslens.ingest.article import Article, article_from_html, article_from_text, looks_like_html
+from presslens.ingest.normalize import normalize_text
+from presslens.ingest.sources import DEFAULT_MAX_BYTES, iter_articles
+
+__all__ = [
+    "Article",
+    "DEFAULT_MAX_BYTES",
+    "article_from_html",
+    "article_from_text",
+    "iter_articles",
+    "looks_like_html",
+    "normalize_text",
+]

@@ -1,0 +1,225 @@
+"""The document model: one analysed text and the offset-based spans found in it.
+
+Every finding is a span with ``start``/``end`` Python string offsets into ``Analysis.text``
+(end exclusive) and ``text == Analysis.text[start:end]``. Later parts add fields; the
+JSON contract (``SCHEMA_VERSION``) only grows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1"
+
+QuoteKind = Literal["direct", "indirect", "mixed"]
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        return cls(start, end, text[start:end])
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    mentions: list[Span] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "mentions": [m.to_dict() for m in self.mentions],
+        }
+
+
+@dataclass(slots=True)
+class Speaker:
+    """Who a quote is attributed to: the mention it rests on and the resolved referent."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None = None
+    entity: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "entity": self.entity,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str
+    kind: QuoteKind
+    start: int
+    end: int
+    text: str
+    cue: Span | None = None
+    speaker: Speaker | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+        }
+
+
+@dataclass(slots=True)
+class Metadata:
+    url: str | None = None
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "date": self.date, "source": self.source, "author": self.author}
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything PressLens found in one article."""
+
+    id: str
+    text: str
+    title: str | None = None
+    metadata: Metadata = field(default_factory=Metadata)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    # -- serialisation -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "presslens": SCHEMA_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "metadata": self.metadata.to_dict(),
+            "entities": [e.to_dict() for e in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        def span(d: dict[str, Any] | None) -> Span | None:
+            return Span(d["start"], d["end"], d["text"]) if d else None
+
+        quotes = []
+        for q in data.get("quotes", []):
+            sp = q.get("speaker")
+            quotes.append(
+                Quote(
+                    id=q["id"],
+                    kind=q["kind"],
+                    start=q["start"],
+                    end=q["end"],
+                    text=q["text"],
+                    cue=span(q.get("cue")),
+                    speaker=Speaker(sp["start"], sp["end"], sp["text"], sp.get("name"), sp.get("entity"))
+                    if sp
+                    else None,
+                )
+            )
+        entities = [
+            Entity(e["id"], e["name"], e["type"], [Span(m["start"], m["end"], m["text"]) for m in e["mentions"]])
+            for e in data.get("entities", [])
+        ]
+        meta = data.get("metadata") or {}
+        return cls(
+            id=data.get("id", ""),
+            text=data["text"],
+            title=data.get("title"),
+            metadata=Metadata(**{k: meta.get(k) for k in ("url", "date", "source", "author")}),
+            entities=entities,
+            quotes=quotes,
+        )
+
+    # -- views ---------------------------------------------------------------------------
+    def spans(self) -> list[Span | Speaker | Quote]:
+        """Every span in the analysis, for checking the offset invariant."""
+        out: list[Span | Speaker | Quote] = []
+        for e in self.entities:
+            out.extend(e.mentions)
+        for q in self.quotes:
+            out.append(q)
+            if q.cue:
+                out.append(q.cue)
+            if q.speaker:
+                out.append(q.speaker)
+        return out
+
+    def entity(self, entity_id: str) -> Entity | None:
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+    def speakers(self) -> list[tuple[str, list[Quote]]]:
+        """Speakers in order of prominence (quote count, then quoted characters, then first quote)."""
+        groups: dict[str, list[Quote]] = {}
+        for q in self.quotes:
+            groups.setdefault(speaker_label(q), []).append(q)
+        return sorted(
+            groups.items(),
+            key=lambda kv: (-len(kv[1]), -sum(len(q.text) for q in kv[1]), kv[1][0].start),
+        )
+
+    def quotes_frame(self):  # -> pandas.DataFrame
+        """The quotes as a pandas DataFrame, one row a quote."""
+        import pandas as pd
+
+        rows = [
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "start": q.start,
+                "end": q.end,
+                "text": q.text,
+                "speaker": q.speaker.name if q.speaker else None,
+                "speaker_entity": q.speaker.entity if q.speaker else None,
+                "speaker_mention": q.speaker.text if q.speaker else None,
+                "cue": q.cue.text if q.cue else None,
+            }
+            for q in self.quotes
+        ]
+        columns = ["id", "kind", "start", "end", "text", "speaker", "speaker_entity", "speaker_mention", "cue"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def to_html(self) -> str:
+        from presslens.report.html import render_html
+
+        return render_html(self)
+
+    def to_text(self) -> str:
+        from presslens.report.text import render_text
+
+        return render_text(self)
+
+
+def speaker_label(q: Quote) -> str:
+    if q.speaker is None:
+        return "(unattributed)"
+    return q.speaker.name or q.speaker.text

@@ -1,0 +1,126 @@
+"""Running the components over articles: one at a time, or many across processes."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from presslens.entities import cluster_entities
+from presslens.errors import InputError, PressLensError
+from presslens.ingest import Article, article_from_html, article_from_text, looks_like_html
+from presslens.model import Analysis
+from presslens.nlp import load_pipeline
+from presslens.quotes import extract_quotes
+
+Item = Article | InputError
+
+
+def analyze(
+    text_or_html: str,
+    *,
+    id: str = "article",
+    url: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    author: str | None = None,
+    spacy_model: str | None = None,
+) -> Analysis:
+    """Analyse one article given as plain text or as an HTML page."""
+    meta = {"url": url, "date": date, "source": source, "author": author}
+    make = article_from_html if looks_like_html(text_or_html) else article_from_text
+    article = make(text_or_html, id=id, origin=id, **meta)
+    return analyze_article(article, spacy_model=spacy_model)
+
+
+def analyze_article(article: Article, *, spacy_model: str | None = None) -> Analysis:
+    nlp = load_pipeline(spacy_model)
+    return analyze_doc(article, nlp(article.text))
+
+
+def analyze_doc(article: Article, doc) -> Analysis:
+    """The components, in order, over one parsed document."""
+    index = cluster_entities(doc)
+    quotes = extract_quotes(doc, index)
+    return Analysis(
+        id=article.id,
+        text=article.text,
+        title=article.title,
+        metadata=article.metadata,
+        entities=index.entities,
+        quotes=quotes,
+    )
+
+
+# -- batches -----------------------------------------------------------------------------------
+_worker_model: str | None = None
+
+
+def _init_worker(spacy_model: str | None) -> None:
+    global _worker_model
+    _worker_model = spacy_model
+    load_pipeline(spacy_model)
+
+
+def _analyze_chunk(articles: list[Article], spacy_model: str | None = None) -> list[Analysis | InputError]:
+    nlp = load_pipeline(spacy_model if spacy_model is not None else _worker_model)
+    out: list[Analysis | InputError] = []
+    docs = nlp.pipe((a.text for a in articles), batch_size=16)
+    for article in articles:
+        try:
+            out.append(analyze_doc(article, next(docs)))
+        except PressLensError as exc:
+            out.append(InputError(article.id, str(exc)))
+        except Exception as exc:  # a bug must not sink the batch: report the record and go on
+            out.append(InputError(article.id, f"analysis failed ({type(exc).__name__}: {exc})"))
+    return out
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def analyze_many(
+    items: Iterable[Item], *, spacy_model: str | None = None, workers: int = 1, chunk_size: int = 8
+) -> Iterator[Analysis | InputError]:
+    """Analyse many articles in input order; input errors pass through in place."""
+    chunks = _chunks(items, chunk_size)
+    if workers <= 1:
+        load_pipeline(spacy_model)
+        for chunk in chunks:
+            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model))
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model,)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            articles = [x for x in chunk if isinstance(x, Article)]
+            pending.append((chunk, pool.submit(_analyze_chunk, articles) if articles else None))
+            while len(pending) > workers * 3:
+                yield from _collect(*pending.popleft())
+        while pending:
+            yield from _collect(*pending.popleft())
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run_chunk(chunk: list[Item], fn) -> Iterator[Analysis | InputError]:
+    articles = [x for x in chunk if isinstance(x, Article)]
+    results = iter(fn(articles) if articles else [])
+    for item in chunk:
+        yield item if isinstance(item, InputError) else next(results)
+
+
+def _collect(chunk: list[Item], future) -> Iterator[Analysis | InputError]:
+    results = iter(future.result() if future is not None else [])
+    for item in chunk:
+        yield item if isinstance(item, InputError) else next(results)

@@ -1,0 +1,393 @@
+"""Who said what: direct, mixed and reported quotes with their cue and speaker.
+
+The steps, in order:
+1. cues: speech verbs outside quotation marks (``say``, ``tell``, ``warn``, ...) and "according to";
+   each gets its speaker (grammatical subject, inherited through "…, adding", "who said") and, where it
+   has one, its reported content (a that-clause, "accused Y of …", "a guarantee that …", "X is Y, he said");
+2. transcript lines ("TAPPER: …", "Q: …") are quotes of the labelled speaker;
+3. every quotation-marked span is attributed by, in turn: a cue whose content it is; a cue right after it
+   ("…," he said); a cue right before it (he said: "…"); the quote before it when only the attribution
+   separates them ("…," he continued. "…"); the previous paragraph's speaker for a quote paragraph with no
+   cue; the subject of the verb governing a partial quote (Trump called it "a disaster");
+4. reported content that holds quotation marks becomes one ``mixed`` quote; without marks, ``indirect``;
+5. speakers are resolved in text order (:mod:`presslens.coref`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from presslens.coref import SpeakerResolver
+from presslens.entities import EntityIndex
+from presslens.model import Quote, Span, Speaker
+from presslens.quotes.cues import REPORTING_VERBS, SPEECH_VERBS, WEAK_VERBS
+from presslens.quotes.marks import QuoteMark, find_quote_marks
+
+_TERMINAL = re.compile(r"[.!?]")
+_LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+_ACCUSE = {"accuse", "charge", "blame", "criticize", "criticise", "praise", "thank", "urge"}
+_OBJECT_CLAUSE = {"demand", "promise", "pledge", "vow", "warn", "offer", "threaten", "predict", "deny"}
+_MAX_GAP = 80  # characters between a quote and its cue
+
+
+@dataclass(slots=True)
+class _Cue:
+    token: object  # spaCy Token (the verb, or "according")
+    span: tuple[int, int]
+    speaker: object | None  # head token of the speaker
+    content: tuple[int, int] | None = None
+    used_direct: bool = False
+    marks: list[int] = field(default_factory=list)  # indices of quote marks inside the content
+
+
+@dataclass(slots=True)
+class _Found:
+    kind: str
+    start: int
+    end: int
+    cue: tuple[int, int] | None
+    speaker_token: object | None = None
+    speaker: Speaker | None = None
+    label: tuple[int, int] | None = None  # transcript label span
+    inherit: _Found | None = None  # same speaker as this earlier quote
+    paragraph_start: bool = False
+
+
+def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
+    text = doc.text
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    para_starts = [p[0] for p in paragraphs]
+
+    def para_of(offset: int) -> int:
+        return max(0, bisect.bisect_right(para_starts, offset) - 1)
+
+    marks = find_quote_marks(text)
+    mark_starts = [m.start for m in marks]
+
+    def in_mark(offset: int) -> int:
+        i = bisect.bisect_right(mark_starts, offset) - 1
+        return i if i >= 0 and marks[i].start <= offset < marks[i].end else -1
+
+    cues = _find_cues(doc, in_mark)
+    found: list[_Found] = []
+    consumed: set[int] = set()
+
+    # Transcript lines: "LABEL: words".
+    label_counts: dict[str, int] = {}
+    labelled = []
+    for p_start, p_end in paragraphs:
+        m = _LABEL.match(text, p_start, p_end)
+        if m and len(text[m.end() : p_end].split()) >= 3:
+            labelled.append((m, p_end))
+            label_counts[m.group(1)] = label_counts.get(m.group(1), 0) + 1
+    label_spans = []
+    for m, p_end in labelled:
+        label = m.group(1)
+        if not _is_speaker_label(label, label_counts[label], index):
+            continue
+        start, end = m.end(), p_end
+        inside = [i for i, mk in enumerate(marks) if start <= mk.start < end]
+        verbatim = label.isupper() or label_counts[label] > 1
+        kind = "direct" if verbatim else ("mixed" if inside else "indirect")
+        consumed.update(inside)
+        found.append(_Found(kind, start, end, (m.end(1), m.end(1) + 1), label=(m.start(1), m.end(1))))
+        label_spans.append((m.start(1), end))
+    cues = [c for c in cues if not any(a <= c.span[0] < b for a, b in label_spans)]
+
+    # Quotation-marked spans.
+    previous: _Found | None = None
+    previous_mark: QuoteMark | None = None
+    for i, mk in enumerate(marks):
+        if i in consumed:
+            continue
+        f = _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of, consumed)
+        if f is not None:
+            found.append(f)
+            previous, previous_mark = f, mk
+
+    # Reported content.
+    for c in cues:
+        if c.used_direct or c.content is None:
+            continue
+        a, b = c.content
+        inside = [i for i in c.marks if i not in consumed or marks[i].start >= a]
+        if c.token.lemma_.lower() in WEAK_VERBS and not inside:
+            continue
+        for i in inside:
+            a, b = min(a, marks[i].start), max(b, marks[i].end)
+            consumed.add(i)
+        quoted = sum(marks[i].end - marks[i].start for i in inside)
+        kind = "mixed" if inside else "indirect"
+        if inside and quoted >= 0.9 * (b - a):
+            kind = "direct"
+        found.append(_Found(kind, a, b, c.span, c.speaker))
+
+    found = _drop_nested(found)
+    return _resolve(doc, index, found)
+
+
+# -- cues --------------------------------------------------------------------------------------
+def _find_cues(doc, in_mark) -> list[_Cue]:
+    cues: list[_Cue] = []
+    for tok in doc:
+        if in_mark(tok.idx) >= 0:
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                span = (tok.idx, to.idx + len(to.text))
+                cues.append(_Cue(tok, span, pobj, _according_content(doc, tok, to)))
+            continue
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        speaker = _subject(tok)
+        if speaker is None or in_mark(speaker.idx) >= 0:
+            continue
+        cue = _Cue(tok, (tok.idx, tok.idx + len(tok.text)), speaker)
+        lemma = tok.lemma_.lower()
+        if lemma in REPORTING_VERBS or lemma in _ACCUSE or lemma in _OBJECT_CLAUSE:
+            cue.content = _content(doc, tok, lemma)
+        cues.append(cue)
+    return cues
+
+
+def _subject(tok, depth: int = 0):
+    for child in tok.children:
+        if child.dep_ == "nsubj":
+            if child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+                return tok.head
+            return child
+    if depth < 3 and tok.dep_ in ("advcl", "xcomp", "conj", "acl") and tok.head.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
+            return None  # "before saying …" keeps its own (missing) subject
+        return _subject(tok.head, depth + 1)
+    if tok.dep_ == "relcl":
+        return tok.head
+    return None
+
+
+def _char_span(tokens) -> tuple[int, int]:
+    first, last = tokens[0], tokens[-1]
+    return first.idx, last.idx + len(last.text)
+
+
+_REPORTER_TURN = {"despite", "although", "though", "while", "whereas"}
+
+
+def _trim(doc, start_i: int, end_i: int) -> tuple[int, int] | None:
+    """Token range [start_i, end_i) as characters: within one paragraph, without outer punctuation,
+    and stopping before a reporter's concession (", despite reports that …")."""
+    for j in range(start_i, end_i):
+        if "\n" in doc[j].text or (j > start_i and "\n" in doc[j - 1].whitespace_):
+            end_i = j
+            break
+        if j > start_i + 2 and doc[j - 1].text == "," and (
+            doc[j].lower_ in _REPORTER_TURN or (doc[j].lower_ == "even" and doc[j + 1 : j + 2].text.lower() in ("though", "as", "if"))
+            or (doc[j].lower_ == "contrary" and doc[j + 1 : j + 2].text.lower() == "to")
+        ):
+            end_i = j
+            break
+    while start_i < end_i and (doc[start_i].is_punct or doc[start_i].is_space) and doc[start_i].text not in "\"'\u201c\u2018":
+        start_i += 1
+    while end_i > start_i and (doc[end_i - 1].is_punct or doc[end_i - 1].is_space) and doc[end_i - 1].text not in "\"'\u201d\u2019":
+        end_i -= 1
+    if end_i - start_i < 3:
+        return None
+    return _char_span(doc[start_i:end_i])
+
+
+def _content(doc, verb, lemma: str) -> tuple[int, int] | None:
+    children = list(verb.children)
+    comps = [c for c in children if c.dep_ == "ccomp"]
+    if lemma in _ACCUSE:
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+        if obj is not None and prep is not None:
+            return _trim(doc, obj.left_edge.i, prep.right_edge.i + 1)
+    if comps:
+        c = comps[-1] if comps[-1].i > verb.i else comps[0]
+        return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
+    if lemma in _OBJECT_CLAUSE:
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        if obj is not None and any(g.dep_ in ("acl", "ccomp", "relcl") for g in obj.children):
+            return _trim(doc, obj.left_edge.i, obj.right_edge.i + 1)
+        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "against", "that")), None)
+        if prep is not None and lemma == "warn":
+            return _trim(doc, prep.i + 1, prep.right_edge.i + 1)
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i < verb.i:
+        # "Russia is ready, Peskov said": the clause before the cue is the content.
+        head = verb.head
+        return _trim(doc, head.left_edge.i, verb.left_edge.i)
+    return None
+
+
+def _according_content(doc, according, to) -> tuple[int, int] | None:
+    sent = according.sent
+    phrase_end = to.right_edge.i + 1
+    if according.i - sent.start <= 1:
+        return _trim(doc, phrase_end, sent.end)
+    return _trim(doc, sent.start, according.i)
+
+
+# -- direct quotes -----------------------------------------------------------------------------
+def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of, consumed):
+    p = para_of(mk.start)
+    p_start, p_end = paragraphs[p]
+    next_start = marks[i + 1].start if i + 1 < len(marks) else len(text)
+    prev_end = marks[i - 1].end if i > 0 else 0
+    inner_a, inner_b = mk.inner
+    inner = text[inner_a:inner_b].strip()
+    words = len(inner.split())
+    para_start = not text[p_start : mk.start].strip()
+
+    def make(kind, cue: _Cue | None, speaker_token=None, inherit=None) -> _Found:
+        return _Found(
+            kind, mk.start, mk.end, cue.span if cue else None,
+            speaker_token if speaker_token is not None else (cue.speaker if cue else None),
+            inherit=inherit, paragraph_start=para_start,
+        )
+
+    # 1. inside a cue's reported content.
+    for c in cues:
+        if c.content and c.content[0] <= mk.start < c.content[1]:
+            outside = text[c.content[0] : mk.start] + text[mk.end : c.content[1]]
+            if not re.search(r"\w", outside):
+                c.used_direct = True
+                return make("direct", c)
+            c.marks.append(i)
+            return None
+    # 2. a cue right after: "…," he said / said Peskov.
+    ended = inner.endswith(".") or text[mk.end : mk.end + 1] == "."
+    if not ended:
+        for c in cues:
+            gap = text[mk.end : c.span[0]]
+            if mk.end <= c.span[0] < min(next_start, p_end + 1, mk.end + _MAX_GAP) and not _TERMINAL.search(gap):
+                if c.speaker is not None and c.speaker.idx >= prev_end and not (mk.start <= c.speaker.idx < mk.end):
+                    c.used_direct = c.used_direct or c.content is None or _overlaps(c.content, (mk.start, mk.end))
+                    return make("direct", c)
+                break
+    # 3. a cue right before: he said: "…" / he told reporters, "…".
+    for c in reversed(cues):
+        if prev_end <= c.span[0] < mk.start and c.span[0] >= p_start and mk.start - c.span[1] <= _MAX_GAP:
+            gap = text[c.span[1] : mk.start]
+            if _TERMINAL.search(gap) or (c.content and c.content[1] <= mk.start and re.search(r"\w", text[c.content[1] : mk.start])):
+                break
+            if gap.rstrip().endswith((":", ",")) or not gap.strip() or re.search(r"\w", gap):
+                if c.content and c.content[1] < mk.start - 2:
+                    break
+                c.used_direct = True
+                return make("direct", c)
+    # 4. split by its attribution: "…," he continued. "…"
+    if previous is not None and previous_mark is not None and previous.cue and para_of(previous_mark.start) == p:
+        between = text[previous_mark.end : mk.start]
+        if previous.cue[0] >= previous_mark.end and len(between) <= _MAX_GAP and between.count(",") + between.count(".") <= 3:
+            return _Found("direct", mk.start, mk.end, previous.cue, previous.speaker_token, inherit=previous.inherit,
+                          paragraph_start=para_start)
+    # 5. a quote paragraph with no cue continues the previous paragraph's speaker.
+    if para_start and previous is not None and p - para_of(previous.start) <= 2 and previous.kind in ("direct", "mixed"):
+        return _Found("direct", mk.start, mk.end, None, None, inherit=previous, paragraph_start=True)
+    # 6. a partial quote governed by a verb whose subject is the speaker: Trump called it "a disaster".
+    governed = _governing_subject(doc, mk)
+    if governed is not None and words >= 2:
+        verb, subj = governed
+        return _Found("direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj, paragraph_start=para_start)
+    if para_start and words >= 5:
+        return _Found("direct", mk.start, mk.end, None, None, paragraph_start=True)
+    return None
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _governing_subject(doc, mk):
+    span = doc.char_span(mk.start, mk.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    tok = span.root
+    for _ in range(4):
+        head = tok.head
+        if head == tok:
+            return None
+        if head.pos_ == "VERB" and not (mk.start <= head.idx < mk.end):
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she")):
+                return head, subj
+            return None
+        tok = head
+    return None
+
+
+def _is_speaker_label(label: str, count: int, index: EntityIndex) -> bool:
+    low = label.lower()
+    if low in ("q", "a", "question", "answer", "interviewer"):
+        return True
+    words = low.split()
+    if words and words[-1] in index.surnames:
+        return True
+    if any(e.name.lower() == low and e.type in ("PERSON", "ORG") for e in index.entities):
+        return True
+    return label.isupper() and count > 1 and len(label) > 1
+
+
+def _drop_nested(found: list[_Found]) -> list[_Found]:
+    """Keep the outer quote where a reported clause holds another (PolNeAR-style: one attribution per token)."""
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[_Found] = []
+    for f in found:
+        if kept and f.start < kept[-1].end:
+            outer = kept[-1]
+            if f.end <= outer.end:
+                continue
+            if f.kind == "direct" and outer.kind == "indirect":
+                kept[-1] = f  # the quotation-marked span wins over a clause that overlaps it
+            continue
+        kept.append(f)
+    return kept
+
+
+# -- speakers ----------------------------------------------------------------------------------
+def _resolve(doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
+    resolver = SpeakerResolver(doc, index)
+    text = doc.text
+    order = sorted(found, key=lambda f: (f.speaker_token.idx if f.speaker_token is not None else f.start))
+    for f in order:
+        if f.speaker_token is not None:
+            f.speaker = resolver.resolve(f.speaker_token)
+        elif f.label is not None:
+            a, b = f.label
+            name, entity = resolver.resolve_label(text[a:b])
+            if name is None:
+                name, entity = _interviewee(found, f)
+            f.speaker = Speaker(a, b, text[a:b], name, entity)
+    quotes: list[Quote] = []
+    for f in sorted(found, key=lambda f: f.start):
+        speaker = f.speaker
+        if speaker is None and f.inherit is not None:
+            speaker = _inherited(f)
+        cue = Span.of(text, *f.cue) if f.cue else None
+        quotes.append(Quote("", f.kind, f.start, f.end, text[f.start : f.end], cue, speaker))  # type: ignore[arg-type]
+    for n, q in enumerate(quotes, 1):
+        q.id = f"q{n}"
+    return quotes
+
+
+def _inherited(f: _Found) -> Speaker | None:
+    seen = 0
+    while f.inherit is not None and seen < 50:
+        f = f.inherit
+        seen += 1
+        if f.speaker is not None:
+            return f.speaker
+    return f.speaker
+
+
+def _interviewee(found: list[_Found], f: _Found):
+    """An "A:" line belongs to the interview's named, non-interviewer speaker, if any."""
+    for other in found:
+        if other.label and other.speaker and other.speaker.name not in (None, "Interviewer") and other.start < f.start:
+            return other.speaker.name, other.speaker.entity
+    return None, None

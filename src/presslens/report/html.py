@@ -1,0 +1,154 @@
+"""One self-contained HTML page: the article with quotes highlighted per speaker, and a speaker panel.
+
+Article text is untrusted: every piece of it goes through :func:`html.escape`, in text and attributes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from presslens.model import Analysis, Quote, speaker_label
+
+PALETTE = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
+    "#edc948", "#9c755f", "#ff9da7", "#2f4b7c", "#a05195", "#66a61e",
+]
+UNATTRIBUTED = "#9a9a9a"
+
+_CSS = """
+body{font:16px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
+header{padding:16px 24px;background:#fff;border-bottom:1px solid #ddd}
+header h1{font-size:1.35em;margin:0 0 4px} header .meta{color:#666;font-size:.9em}
+section.article{display:flex;gap:24px;padding:16px 24px;align-items:flex-start;border-bottom:2px solid #ddd}
+.text{flex:1 1 60%;white-space:pre-wrap;background:#fff;padding:16px 20px;border:1px solid #e3e3e3;border-radius:6px;max-width:52em}
+aside{flex:0 0 34%;position:sticky;top:8px;max-height:96vh;overflow:auto}
+mark.q{background:color-mix(in srgb,var(--c) 22%,white);border-bottom:2px solid var(--c);cursor:pointer;color:inherit;padding:0 1px}
+mark.q.indirect{background:color-mix(in srgb,var(--c) 10%,white);border-bottom-style:dashed}
+mark.q.active{outline:2px solid var(--c);background:color-mix(in srgb,var(--c) 40%,white)}
+.spk{font-weight:600;border-bottom:2px dotted var(--c)} .cue{font-style:italic;text-decoration:underline dotted #888}
+.who{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin-bottom:10px;padding:8px 10px}
+.who h3{margin:0 0 4px;font-size:1em;display:flex;align-items:center;gap:6px}
+.sw{display:inline-block;width:12px;height:12px;border-radius:3px;background:var(--c)}
+.who ol{margin:0;padding-left:1.2em;font-size:.9em} .who li{margin:3px 0;cursor:pointer}
+.who li:hover{background:#f0f0f0} .kind{font-size:.75em;color:#555;border:1px solid #ccc;border-radius:3px;padding:0 3px;margin-right:4px}
+.etype{font-size:.75em;color:#777;font-weight:400}
+#detail{position:fixed;right:16px;bottom:16px;max-width:380px;background:#fff;border:1px solid #bbb;border-radius:6px;
+padding:10px 12px;box-shadow:0 2px 10px rgba(0,0,0,.15);font-size:.9em;display:none}
+#detail b{display:inline-block;min-width:5.5em;color:#555;font-weight:500}
+.legend{font-size:.85em;color:#555;margin-top:6px}
+"""
+
+_JS = """
+(function(){
+  var box=document.getElementById('detail');
+  function show(id){
+    document.querySelectorAll('mark.q.active').forEach(function(m){m.classList.remove('active')});
+    var marks=document.querySelectorAll('mark.q[data-q="'+id+'"]');
+    if(!marks.length)return;
+    marks.forEach(function(m){m.classList.add('active')});
+    var d=marks[0].dataset;
+    box.replaceChildren();
+    [['Speaker',d.speaker],['Mention',d.mention],['Cue',d.cue],['Kind',d.kind],['Quote',d.q]].forEach(function(r){
+      var line=document.createElement('div');var b=document.createElement('b');b.textContent=r[0];
+      line.appendChild(b);line.appendChild(document.createTextNode(' '+(r[1]||'—')));box.appendChild(line);});
+    box.style.display='block';
+    return marks[0];
+  }
+  document.addEventListener('click',function(ev){
+    var m=ev.target.closest('mark.q');
+    if(m){show(m.dataset.q);return;}
+    var li=ev.target.closest('li[data-q]');
+    if(li){var first=show(li.dataset.q);if(first)first.scrollIntoView({behavior:'smooth',block:'center'});return;}
+    if(!ev.target.closest('#detail'))box.style.display='none';
+  });
+})();
+"""
+
+
+def speaker_colours(a: Analysis) -> dict[str, str]:
+    colours: dict[str, str] = {}
+    for name, quotes in a.speakers():
+        colours[name] = UNATTRIBUTED if quotes[0].speaker is None else PALETTE[len(colours) % len(PALETTE)]
+    return colours
+
+
+def render_html(analysis: Analysis | list[Analysis]) -> str:
+    analyses = analysis if isinstance(analysis, list) else [analysis]
+    title = analyses[0].title or analyses[0].id if len(analyses) == 1 else f"{len(analyses)} articles"
+    body = "\n".join(_article_section(a, n) for n, a in enumerate(analyses))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        f"<title>PressLens — {escape(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"{body}\n<div id=\"detail\" role=\"dialog\" aria-live=\"polite\"></div><script>{_JS}</script></body></html>\n"
+    )
+
+
+def _article_section(a: Analysis, n: int) -> str:
+    colours = speaker_colours(a)
+    meta = " · ".join(escape(str(v)) for v in a.metadata.to_dict().values() if v)
+    counts = (
+        f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
+    )
+    head = (
+        f"<header><h1>{escape(a.title or a.id)}</h1><div class=\"meta\">{meta}</div>"
+        f"<div class=\"legend\">{escape(counts)} · solid underline: direct or mixed quote, dashed: reported speech</div></header>"
+    )
+    return (
+        f"{head}<section class=\"article\" id=\"article-{n}\"><div class=\"text\">{_highlight(a, colours, n)}</div>"
+        f"<aside>{_panel(a, colours, n)}</aside></section>"
+    )
+
+
+def _attrs(q: Quote, n: int) -> str:
+    sp = q.speaker
+    return (
+        f' data-q="{n}-{escape(q.id)}" data-kind="{escape(q.kind)}"'
+        f' data-speaker="{escape(speaker_label(q), quote=True)}"'
+        f' data-mention="{escape(sp.text, quote=True) if sp else ""}"'
+        f' data-cue="{escape(q.cue.text, quote=True) if q.cue else ""}"'
+        f' title="{escape(speaker_label(q), quote=True)} — {escape(q.cue.text, quote=True) if q.cue else "no cue"} — {q.kind}"'
+    )
+
+
+def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
+    """Escape the text and wrap quote, speaker and cue spans; overlapping spans are split at boundaries."""
+    text = a.text
+    layers: list[tuple[int, int, str, str]] = []  # start, end, open tag, close tag
+    for q in a.quotes:
+        c = colours[speaker_label(q)]
+        cls = "q indirect" if q.kind == "indirect" else "q"
+        layers.append((q.start, q.end, f'<mark class="{cls}" style="--c:{c}"{_attrs(q, n)}>', "</mark>"))
+        if q.speaker:
+            layers.append((q.speaker.start, q.speaker.end, f'<span class="spk" style="--c:{c}">', "</span>"))
+        if q.cue:
+            layers.append((q.cue.start, q.cue.end, '<span class="cue">', "</span>"))
+    cuts = sorted({0, len(text), *(x for s in layers for x in s[:2])})
+    out: list[str] = []
+    for a_, b_ in zip(cuts, cuts[1:], strict=False):
+        chunk = escape(text[a_:b_])
+        for s in layers:
+            if s[0] <= a_ and b_ <= s[1]:
+                chunk = s[2] + chunk + s[3]
+        out.append(chunk)
+    return "".join(out)
+
+
+def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
+    parts = []
+    for name, quotes in a.speakers():
+        c = colours[name]
+        sp = quotes[0].speaker
+        entity = a.entity(sp.entity) if sp and sp.entity else None
+        etype = f' <span class="etype">{escape(entity.type)}</span>' if entity else ""
+        items = []
+        for q in quotes:
+            snippet = " ".join(q.text.split())
+            snippet = snippet if len(snippet) <= 180 else snippet[:177] + "…"
+            cue = f" <i>({escape(q.cue.text)})</i>" if q.cue else ""
+            items.append(f'<li data-q="{n}-{escape(q.id)}"><span class="kind">{escape(q.kind)}</span>{escape(snippet)}{cue}</li>')
+        parts.append(
+            f'<div class="who" style="--c:{c}"><h3><span class="sw"></span>{escape(name)}{etype}'
+            f' <span class="etype">· {len(quotes)}</span></h3><ol>{"".join(items)}</ol></div>'
+        )
+    return "".join(parts) or "<p>No quotes found.</p>"
