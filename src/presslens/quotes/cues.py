@@ -9,7 +9,7 @@ SPEECH_VERBS = frozenset(
     vow pledge threaten caution complain lament boast brag joke quip scoff laugh shout yell scream cry whisper
     mutter murmur testify report disclose reveal estimate indicate signal argue point agree disagree concur
     recount describe characterize characterise label dub brand proclaim assure reassure tout hail decry slam
-    blast rip fire slam interject interrupt begin offer go""".split()
+    blast rip fire slam interject interrupt begin offer go show find order instruct advise""".split()
 )
 
 # Verbs whose reported content is a that-clause or similar; the others need quotation marks.
@@ -18,7 +18,7 @@ REPORTING_VERBS = frozenset(
     warn insist claim argue assert contend maintain stress emphasize emphasise reiterate repeat acknowledge admit
     concede confirm deny accuse charge allege ask question wonder inquire demand urge reply respond answer
     conclude recall suggest predict promise vow pledge threaten caution complain boast testify report disclose
-    reveal estimate indicate signal agree assure proclaim""".split()
+    reveal estimate indicate signal agree assure proclaim show find order instruct advise""".split()
 )
 
 # Verbs that introduce speech only with quotation marks or a clear complement ("go" as in "he goes").

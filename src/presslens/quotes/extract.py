@@ -26,9 +26,11 @@ from presslens.quotes.cues import REPORTING_VERBS, SPEECH_VERBS, WEAK_VERBS
 from presslens.quotes.marks import QuoteMark, find_quote_marks
 
 _TERMINAL = re.compile(r"[.!?]")
-_LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+_LABEL = re.compile(r"[\"\u201c]?([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
+_BYLINE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][^\n]{1,60}?)[.\s]*$")
 _ACCUSE = {"accuse", "charge", "blame", "criticize", "criticise", "praise", "thank", "urge"}
 _OBJECT_CLAUSE = {"demand", "promise", "pledge", "vow", "warn", "offer", "threaten", "predict", "deny"}
+_DIRECTIVE = {"tell", "ask", "urge", "order", "instruct", "advise", "warn", "call"}
 _MAX_GAP = 80  # characters between a quote and its cue
 
 
@@ -104,7 +106,8 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
             continue
         f = _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of, consumed)
         if f is not None:
-            found.append(f)
+            if f is not previous:
+                found.append(f)
             previous, previous_mark = f, mk
 
     # Reported content.
@@ -217,10 +220,17 @@ def _content(doc, verb, lemma: str) -> tuple[int, int] | None:
         prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "against", "that")), None)
         if prep is not None and lemma == "warn":
             return _trim(doc, prep.i + 1, prep.right_edge.i + 1)
-    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i < verb.i:
-        # "Russia is ready, Peskov said": the clause before the cue is the content.
-        head = verb.head
-        return _trim(doc, head.left_edge.i, verb.left_edge.i)
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        # "Russia is ready, Peskov said" / "The plan, he said, is ready": the sentence is the content.
+        sent = verb.sent
+        if verb.right_edge.i + 2 >= sent.end:
+            return _trim(doc, sent.start, verb.left_edge.i)
+        return _trim(doc, sent.start, sent.end)
+    if lemma in _DIRECTIVE:
+        obj = next((c for c in children if c.dep_ in ("dobj", "dative")), None)
+        xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
+        if obj is not None and xcomp is not None and obj.i < xcomp.i:
+            return _trim(doc, obj.left_edge.i, xcomp.right_edge.i + 1)
     return None
 
 
@@ -280,12 +290,26 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
                     break
                 c.used_direct = True
                 return make("direct", c)
-    # 4. split by its attribution: "…," he continued. "…"
+    # 4. split by its attribution: "…," he continued. "…" is one quote (the attribution inside it).
     if previous is not None and previous_mark is not None and previous.cue and para_of(previous_mark.start) == p:
         between = text[previous_mark.end : mk.start]
-        if previous.cue[0] >= previous_mark.end and len(between) <= _MAX_GAP and between.count(",") + between.count(".") <= 3:
-            return _Found("direct", mk.start, mk.end, previous.cue, previous.speaker_token, inherit=previous.inherit,
-                          paragraph_start=para_start)
+        if (
+            previous.end == previous_mark.end
+            and previous.cue[0] >= previous_mark.end
+            and len(between) <= _MAX_GAP
+            and between.count(",") + between.count(".") <= 3
+        ):
+            previous.end = mk.end
+            return previous
+    # 4b. an epigraph: “…” ― Name
+    byline = _BYLINE.match(text, mk.end, p_end)
+    if byline:
+        name = doc.char_span(byline.start(1), byline.end(1), alignment_mode="expand")
+        if name is not None and len(name) and name.root.pos_ == "PROPN":
+            dash = byline.start(1) - 1
+            while dash > mk.end and text[dash].isspace():
+                dash -= 1
+            return _Found("direct", mk.start, mk.end, (dash, dash + 1), name.root, paragraph_start=para_start)
     # 5. a quote paragraph with no cue continues the previous paragraph's speaker.
     if para_start and previous is not None and p - para_of(previous.start) <= 2 and previous.kind in ("direct", "mixed"):
         return _Found("direct", mk.start, mk.end, None, None, inherit=previous, paragraph_start=True)
