@@ -16,6 +16,7 @@ import bisect
 from dataclasses import dataclass
 
 from presslens.entities import EntityIndex
+from presslens.entities.lexicon import TITLES
 from presslens.model import Span, Speaker
 from presslens.quotes.cues import NON_REFERENTIAL, PRONOUNS_GROUP, PRONOUNS_PERSON
 
@@ -113,7 +114,7 @@ class SpeakerResolver:
             for surname in (low, tok.lower_.rstrip(".")):
                 if surname in idx.surnames:
                     return self._most_recent(idx.surnames[surname], tok.i)
-            return None
+            return self._description(tok) if low in TITLES else None
         if low in PRONOUNS_PERSON:
             return self._pronoun(tok, PRONOUNS_PERSON[low])
         if low in PRONOUNS_GROUP:

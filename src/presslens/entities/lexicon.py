@@ -22,14 +22,16 @@ MALE_NAMES = set(
     jeremy jim jimmy joe john jon jonathan jose joseph josh juan justin keir kevin kim larry lindsey marco mark
     matt matthew michael mike mitch mohammed muhammad narendra nicholas nick olaf paul pete peter ralph recep
     richard rick robert ron ronald rudy rudolph sam samuel scott sergei sergey stephen steve steven ted thomas tim
-    timothy tom tony viktor vladimir volodymyr walter william xi yuri""".split()
+    timothy tom tony viktor vladimir volodymyr walter william xi yuri carlos frank osei hans klaus luis miguel pablo
+    ahmed ali omar hassan andrzej jan lars olav""".split()
 )
 FEMALE_NAMES = set(
     """alexandria amy angela ann anna anne barbara betsy betty carly caroline catherine chelsea christine claire
     condoleezza debbie diane donna elizabeth ella emily emma giorgia hillary ivanka jane janet jen jennifer jill
     jo joan julia julie karen kamala kate katherine kathleen kellyanne laura linda lisa liz loretta lucy
     margaret maria marine mary melania michelle nancy nicola nikki olivia pamela patricia rachel samantha sarah
-    sheryl stephanie susan suzanne theresa tulsi ursula valerie victoria""".split()
+    sheryl stephanie susan suzanne theresa tulsi ursula valerie victoria lena helen anna maria sofia ingrid greta
+    fatima aisha olena yulia natalia irina svetlana""".split()
 )
 
 # Spellings that name the same place or body.

@@ -1,0 +1,109 @@
+"""Speed and peak memory of `presslens analyze` against spaCy alone (the floor) and textacy (the peer).
+
+Usage:  python benchmarks/bench_speed.py [--data ../shared/data] [--n 240] [--workers 2]
+
+Each mode runs in its own process so that peak memory (max RSS of the process and its workers) is its own:
+- spacy:     the spaCy pipeline alone over the texts (nlp.pipe, n_process=workers);
+- presslens: the whole analysis (presslens.analyze_many, workers processes);
+- textacy:   the same spaCy pipeline, then textacy's direct_quotations on each doc (the peer extractor).
+Articles are the PolNeAR texts (train then dev, sorted by name), read from ../shared at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def load_texts(data: Path, n: int) -> list[str]:
+    files = sorted((data / "quotes/polnear/train/text").glob("*.txt")) + sorted((data / "quotes/polnear/dev/text").glob("*.txt"))
+    if not files:
+        sys.exit(f"no PolNeAR texts under {data}/quotes/polnear: pass --data")
+    return [f.read_text(encoding="utf-8") for f in files[:n]]
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024  # ru_maxrss is in KiB on Linux; workers' peaks add up as they run together
+
+
+def _textacy_chunk(texts: list[str]) -> int:
+    from textacy.extract.triples import direct_quotations
+
+    from presslens.nlp import load_pipeline
+
+    found = 0
+    for doc in load_pipeline().pipe(texts, batch_size=16):
+        try:
+            found += sum(1 for _ in direct_quotations(doc))
+        except ValueError:  # textacy gives up on an article with an unclosed quotation mark
+            pass
+    return found
+
+
+def run_mode(mode: str, texts: list[str], workers: int) -> dict:
+    from presslens.nlp import load_pipeline
+
+    nlp = load_pipeline()
+    nlp("warm up")
+    t0 = time.perf_counter()
+    quotes = 0
+    if mode == "spacy":
+        for _ in nlp.pipe(texts, n_process=workers, batch_size=16):
+            pass
+    elif mode == "textacy":
+        # textacy must not be imported before forking (it hangs spaCy's n_process), so each worker
+        # process parses its share and runs direct_quotations itself.
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [texts[i : i + 16] for i in range(0, len(texts), 16)]
+        with ProcessPoolExecutor(workers) as pool:
+            quotes = sum(pool.map(_textacy_chunk, chunks))
+    elif mode == "presslens":
+        from presslens.ingest import Article
+        from presslens.pipeline import analyze_many
+
+        articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+        for a in analyze_many(articles, workers=workers):
+            quotes += len(a.quotes)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    seconds = time.perf_counter() - t0
+    return {"mode": mode, "seconds": round(seconds, 2), "articles_per_s": round(len(texts) / seconds, 2),
+            "peak_mb": round(peak_mb()), "quotes": quotes}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--n", type=int, default=240)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--mode", help=argparse.SUPPRESS)
+    ap.add_argument("--modes", default="spacy,presslens,textacy")
+    args = ap.parse_args()
+    texts = load_texts(Path(args.data), args.n)
+    if args.mode:
+        print(json.dumps(run_mode(args.mode, texts, args.workers)))
+        return
+    words = sum(len(t.split()) for t in texts)
+    print(f"{len(texts)} articles, {words} words ({words / len(texts):.0f} per article), workers={args.workers}")
+    rows = []
+    for mode in args.modes.split(","):
+        out = subprocess.run([sys.executable, __file__, "--mode", mode, "--data", args.data, "--n", str(args.n),
+                              "--workers", str(args.workers)], capture_output=True, text=True, check=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    floor = next((r["seconds"] for r in rows if r["mode"] == "spacy"), None)
+    print(f"{'mode':<10} {'seconds':>8} {'articles/s':>11} {'x spaCy':>8} {'peak MB':>8} {'quotes':>7}")
+    for r in rows:
+        ratio = f"{r['seconds'] / floor:.2f}" if floor else "-"
+        print(f"{r['mode']:<10} {r['seconds']:>8} {r['articles_per_s']:>11} {ratio:>8} {r['peak_mb']:>8} {r['quotes']:>7}")
+
+
+if __name__ == "__main__":
+    main()
