@@ -66,10 +66,13 @@ class SpeakerResolver:
         cands.sort(key=lambda c: c.token)
         self._cands = cands
         self._speakers: list[_Candidate] = []
+        self._exclude: frozenset[str] = frozenset()
 
     # -- public ------------------------------------------------------------------------------
-    def resolve(self, tok) -> Speaker | None:
+    def resolve(self, tok, exclude: frozenset[str] = frozenset()) -> Speaker | None:
+        """``exclude``: entities this mention cannot be (the asker, when it answers a question)."""
         doc, text = self.doc, self.doc.text
+        self._exclude = exclude
         low = tok.lower_
         if low in NON_REFERENTIAL:
             return None
@@ -139,7 +142,7 @@ class SpeakerResolver:
         return known is None or known == gender
 
     def _pronoun(self, tok, gender: str) -> str | None:
-        before = [c for c in self._before(tok.i) if self._compatible(c.entity, gender)]
+        before = [c for c in self._before(tok.i) if self._compatible(c.entity, gender) and c.entity not in self._exclude]
         if not before:
             return None
         here = self._sentence(tok.i)
@@ -149,7 +152,7 @@ class SpeakerResolver:
             return salient[-1].entity
         if near:
             return near[-1].entity
-        spoke = [s for s in self._speakers if s.token < tok.i and self._compatible(s.entity, gender)]
+        spoke = [s for s in self._speakers if s.token < tok.i and s.entity in {c.entity for c in before}]
         return spoke[-1].entity if spoke else before[-1].entity
 
     def _group(self, tok) -> str | None:

@@ -39,6 +39,8 @@ def article_from_text(raw: str, *, id: str = "article", origin: str = "<text>", 
     text = normalize_text(raw)
     if not text.strip():
         raise InputError(origin, "empty input: there is no text to analyse")
+    if not any(c.isalpha() for c in text):
+        raise InputError(origin, "no words to analyse")
     return Article(id=id, text=text, title=_headline(text), metadata=Metadata(**_known(meta)))
 
 
@@ -52,7 +54,7 @@ def article_from_html(raw: str, *, id: str = "article", origin: str = "<html>", 
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
         raise InputError(origin, f"could not parse HTML ({type(exc).__name__})") from None
     body = getattr(doc, "text", None) if doc is not None else None
-    if not body or not body.strip():
+    if not body or not any(c.isalpha() for c in body):
         raise InputError(origin, "no article text found in the HTML page")
     text = normalize_text(body)
     found = {

@@ -210,6 +210,8 @@ def _content(doc, verb, lemma: str) -> tuple[int, int] | None:
         prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
         if obj is not None and prep is not None:
             return _trim(doc, obj.left_edge.i, prep.right_edge.i + 1)
+        if obj is not None and any(c.dep_ == "prep" and c.lower_ in ("of", "for") for c in obj.children):
+            return _trim(doc, obj.left_edge.i, obj.right_edge.i + 1)  # "accused [the minister of hiding …]"
     if comps:
         c = comps[-1] if comps[-1].i > verb.i else comps[0]
         return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
@@ -377,10 +379,17 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 def _resolve(doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
     resolver = SpeakerResolver(doc, index)
     text = doc.text
+    by_start = sorted(found, key=lambda f: f.start)
+    asked_by: dict[int, frozenset[str]] = {}  # an answer's speaker is not the one who asked
+    for prev, f in zip(by_start, by_start[1:], strict=False):
+        if text[prev.start : prev.end].rstrip("\"'\u201d\u2019 ").endswith("?"):
+            asked_by[id(f)] = frozenset({id(prev)})
     order = sorted(found, key=lambda f: (f.speaker_token.idx if f.speaker_token is not None else f.start))
     for f in order:
         if f.speaker_token is not None:
-            f.speaker = resolver.resolve(f.speaker_token)
+            askers = [p for p in by_start if id(p) in asked_by.get(id(f), ())]
+            exclude = frozenset(p.speaker.entity for p in askers if p.speaker and p.speaker.entity)
+            f.speaker = resolver.resolve(f.speaker_token, exclude if f.speaker_token.pos_ == "PRON" else frozenset())
         elif f.label is not None:
             a, b = f.label
             name, entity = resolver.resolve_label(text[a:b])
