@@ -12,6 +12,7 @@ Articles are the PolNeAR texts (train then dev, sorted by name), read from ../sh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -21,7 +22,9 @@ from pathlib import Path
 
 
 def load_texts(data: Path, n: int) -> list[str]:
-    files = sorted((data / "quotes/polnear/train/text").glob("*.txt")) + sorted((data / "quotes/polnear/dev/text").glob("*.txt"))
+    files = sorted((data / "quotes/polnear/train/text").glob("*.txt")) + sorted(
+        (data / "quotes/polnear/dev/text").glob("*.txt")
+    )
     if not files:
         sys.exit(f"no PolNeAR texts under {data}/quotes/polnear: pass --data")
     return [f.read_text(encoding="utf-8") for f in files[:n]]
@@ -40,10 +43,9 @@ def _textacy_chunk(texts: list[str]) -> int:
 
     found = 0
     for doc in load_pipeline().pipe(texts, batch_size=16):
-        try:
+        # textacy gives up (ValueError) on an article with an unclosed quotation mark
+        with contextlib.suppress(ValueError):
             found += sum(1 for _ in direct_quotations(doc))
-        except ValueError:  # textacy gives up on an article with an unclosed quotation mark
-            pass
     return found
 
 
@@ -75,8 +77,13 @@ def run_mode(mode: str, texts: list[str], workers: int) -> dict:
     else:
         raise SystemExit(f"unknown mode {mode}")
     seconds = time.perf_counter() - t0
-    return {"mode": mode, "seconds": round(seconds, 2), "articles_per_s": round(len(texts) / seconds, 2),
-            "peak_mb": round(peak_mb()), "quotes": quotes}
+    return {
+        "mode": mode,
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(texts) / seconds, 2),
+        "peak_mb": round(peak_mb()),
+        "quotes": quotes,
+    }
 
 
 def main() -> None:
@@ -95,14 +102,31 @@ def main() -> None:
     print(f"{len(texts)} articles, {words} words ({words / len(texts):.0f} per article), workers={args.workers}")
     rows = []
     for mode in args.modes.split(","):
-        out = subprocess.run([sys.executable, __file__, "--mode", mode, "--data", args.data, "--n", str(args.n),
-                              "--workers", str(args.workers)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--mode",
+                mode,
+                "--data",
+                args.data,
+                "--n",
+                str(args.n),
+                "--workers",
+                str(args.workers),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     floor = next((r["seconds"] for r in rows if r["mode"] == "spacy"), None)
     print(f"{'mode':<10} {'seconds':>8} {'articles/s':>11} {'x spaCy':>8} {'peak MB':>8} {'quotes':>7}")
     for r in rows:
         ratio = f"{r['seconds'] / floor:.2f}" if floor else "-"
-        print(f"{r['mode']:<10} {r['seconds']:>8} {r['articles_per_s']:>11} {ratio:>8} {r['peak_mb']:>8} {r['quotes']:>7}")
+        print(
+            f"{r['mode']:<10} {r['seconds']:>8} {r['articles_per_s']:>11} {ratio:>8} {r['peak_mb']:>8} {r['quotes']:>7}"
+        )
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ def test_jsonl_records_and_bad_lines(tmp_path):
     assert [a.id for a in good] == ["a", "c"]
     assert good[0].metadata.url == "http://x/a" and good[1].metadata.source == "Ledger"
     assert [e.source for e in bad] == [f"{f}:2", f"{f}:4", f"{f}:5"]
-    assert "invalid JSON" in str(bad[0]) and "no \"text\" or \"html\"" in str(bad[1]) and "empty" in str(bad[2])
+    assert "invalid JSON" in str(bad[0]) and 'no "text" or "html"' in str(bad[1]) and "empty" in str(bad[2])
 
 
 @pytest.mark.parametrize(

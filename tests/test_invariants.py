@@ -10,11 +10,28 @@ import presslens
 from conftest import ARTICLES, REPO
 
 FRAGMENTS = [
-    '"We will win," he said.', "“Curly,” she said, “quotes.”", "'Single' marks", "He said that it rained.",
-    "Peskov, a diplomat, warned that \"red lines\" exist.", "\n\n", "\r\n", "According to NATO, troops left.",
-    '"Unclosed quote paragraph', "Smith: yes we can do it.", "Q: Will you run?", "It’s an apostrophe’s test.",
-    "Dr. Jane Roe told CNN: “Nothing.”", "\u00a0", "\u200b", "e\u0301", "«Guillemets», dit-il.", "—", "They said so.",
-    "Trump called it \"a disaster for everyone.\"", "“Quote” ― Ann Lee", "The spokesman added: 'we wait'.",
+    '"We will win," he said.',
+    "“Curly,” she said, “quotes.”",
+    "'Single' marks",
+    "He said that it rained.",
+    'Peskov, a diplomat, warned that "red lines" exist.',
+    "\n\n",
+    "\r\n",
+    "According to NATO, troops left.",
+    '"Unclosed quote paragraph',
+    "Smith: yes we can do it.",
+    "Q: Will you run?",
+    "It’s an apostrophe’s test.",
+    "Dr. Jane Roe told CNN: “Nothing.”",
+    "\u00a0",
+    "\u200b",
+    "e\u0301",
+    "«Guillemets», dit-il.",
+    "—",
+    "They said so.",
+    'Trump called it "a disaster for everyone."',
+    "“Quote” ― Ann Lee",
+    "The spokesman added: 'we wait'.",
 ]
 
 

@@ -136,7 +136,7 @@ def test_reporter_text_is_not_a_quote():
 
 
 def test_scare_quotes_are_not_quotes():
-    a = presslens.analyze("The so-called \"reform\" passed the lower house on Tuesday after a long night.\n")
+    a = presslens.analyze('The so-called "reform" passed the lower house on Tuesday after a long night.\n')
     assert a.quotes == []
 
 

@@ -36,23 +36,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"presslens {__version__}")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
 
-    a = sub.add_parser("analyze", help="analyse articles: who said what", description=(
-        "Analyse articles (.txt, .html, .jsonl, directories, globs, or - for stdin) and report every quote "
-        "with its speaker. Exit status 1 when any input could not be analysed (the others still are)."))
+    a = sub.add_parser(
+        "analyze",
+        help="analyse articles: who said what",
+        description=(
+            "Analyse articles (.txt, .html, .jsonl, directories, globs, or - for stdin) and report every quote "
+            "with its speaker. Exit status 1 when any input could not be analysed (the others still are)."
+        ),
+    )
     a.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, glob pattern, or - for stdin")
-    a.add_argument("-f", "--format", choices=["text", "json", "html"], default="text", help="output format (default: text)")
+    a.add_argument(
+        "-f", "--format", choices=["text", "json", "html"], default="text", help="output format (default: text)"
+    )
     a.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     a.add_argument("--spacy-model", metavar="NAME", help="spaCy pipeline to use (default: en_core_web_sm if installed)")
-    a.add_argument("--workers", type=int, default=None, metavar="N", help="processes for many inputs (default: up to 2)")
+    a.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes for many inputs (default: up to 2)"
+    )
     a.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help="skip files larger than this")
     a.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     a.set_defaults(func=_cmd_analyze)
 
     e = sub.add_parser("eval", help="measure accuracy against gold annotations")
     esub = e.add_subparsers(title="evaluations", metavar="WHAT")
-    q = esub.add_parser("quotes", help="quote spans and speakers", description=(
-        "Precision, recall and F1 of quote spans at overlap >= 0.3 and >= 0.8 of the longer span, and speaker "
-        "accuracy on matched quotes. Gold: 'polnear DIR' (a PolNeAR split folder) or 'jsonl FILE' (docs/evaluation.md)."))
+    q = esub.add_parser(
+        "quotes",
+        help="quote spans and speakers",
+        description=(
+            "Precision, recall and F1 of quote spans at overlap >= 0.3 and >= 0.8 of the longer span, and speaker "
+            "accuracy on matched quotes. Gold: 'polnear DIR' (a PolNeAR split folder) or 'jsonl FILE' (docs/evaluation.md)."
+        ),
+    )
     q.add_argument("--gold", nargs=2, required=True, metavar=("FORMAT", "PATH"), help="polnear DIR | jsonl FILE")
     q.add_argument("--limit", type=int, default=None, help="only the first N articles")
     q.add_argument("--workers", type=int, default=None, metavar="N")

@@ -101,7 +101,9 @@ class SpeakerResolver:
             return None, None
         last = low.split()[-1] if low.split() else low
         for e in self.index.entities:
-            if e.type == "PERSON" and (e.name.lower() == low or last in self.index.surnames and e.id in self.index.surnames[last]):
+            if e.type == "PERSON" and (
+                e.name.lower() == low or last in self.index.surnames and e.id in self.index.surnames[last]
+            ):
                 return e.name, e.id
         for e in self.index.entities:
             if e.name.lower() == low:
@@ -142,7 +144,9 @@ class SpeakerResolver:
         return known is None or known == gender
 
     def _pronoun(self, tok, gender: str) -> str | None:
-        before = [c for c in self._before(tok.i) if self._compatible(c.entity, gender) and c.entity not in self._exclude]
+        before = [
+            c for c in self._before(tok.i) if self._compatible(c.entity, gender) and c.entity not in self._exclude
+        ]
         if not before:
             return None
         here = self._sentence(tok.i)

@@ -87,10 +87,25 @@ def _clean(doc, ent) -> _Mention | None:
     parts = [t.lower_ for t in doc[start:end] if t.lower_ not in NAME_SUFFIXES and not t.is_punct]
     if not parts or not any(c.isalpha() for c in "".join(parts)):
         return None
-    if ent.label_ == "PERSON" and gender is None:
+    label = ent.label_
+    if label in ("ORG", "FAC", "GPE", "LOC", "NORP") and _looks_personal(doc, start, parts, gender):
+        label = "PERSON"  # "Mayor Helen Park" is a person, not a facility
+    if label == "PERSON" and gender is None:
         first = parts[0]
         gender = "m" if first in MALE_NAMES else "f" if first in FEMALE_NAMES else None
-    return _Mention(start, end, ent.label_, parts, gender)
+    return _Mention(start, end, label, parts, gender)
+
+
+def _looks_personal(doc, start: int, parts: list[str], gender: str | None) -> bool:
+    if gender is not None:
+        return True
+    if len(parts) >= 2 and parts[0] in MALE_NAMES | FEMALE_NAMES:
+        return True
+    return (
+        start > 0
+        and doc[start - 1].lower_ in TITLES
+        and doc[start - 1].lower_ not in ("state", "foreign", "defense", "defence", "former", "chief", "deputy", "vice")
+    )
 
 
 def _key(m: _Mention) -> str:

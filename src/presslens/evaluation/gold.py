@@ -56,7 +56,9 @@ def load_gold_jsonl(path: Path) -> list[GoldDoc]:
         try:
             rec = json.loads(line)
             quotes = [
-                GoldQuote(int(q["start"]), int(q["end"]), q.get("speaker"), q.get("speaker_start"), q.get("speaker_end"))
+                GoldQuote(
+                    int(q["start"]), int(q["end"]), q.get("speaker"), q.get("speaker_start"), q.get("speaker_end")
+                )
                 for q in rec.get("quotes", [])
             ]
             docs.append(GoldDoc(str(rec.get("id", n)), rec["text"], quotes))

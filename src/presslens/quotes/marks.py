@@ -54,9 +54,7 @@ def _is_open(text: str, plain: str, i: int, start: int, end: int) -> bool:
         return False
     before = plain[i - 1] if i > start else " "
     after = plain[i + 1] if i + 1 < end else " "
-    if before in _BEFORE_OPEN and not after.isspace():
-        return True
-    return False
+    return before in _BEFORE_OPEN and not after.isspace()
 
 
 def _pair(text: str, plain: str, start: int, end: int, mark: str, p_index: int) -> list[QuoteMark]:

@@ -10,8 +10,18 @@ from html import escape
 from presslens.model import Analysis, Quote, speaker_label
 
 PALETTE = [
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
-    "#edc948", "#9c755f", "#ff9da7", "#2f4b7c", "#a05195", "#66a61e",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#2f4b7c",
+    "#a05195",
+    "#66a61e",
 ]
 UNATTRIBUTED = "#9a9a9a"
 
@@ -77,25 +87,23 @@ def render_html(analysis: Analysis | list[Analysis]) -> str:
     title = analyses[0].title or analyses[0].id if len(analyses) == 1 else f"{len(analyses)} articles"
     body = "\n".join(_article_section(a, n) for n, a in enumerate(analyses))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>PressLens — {escape(title)}</title><style>{_CSS}</style></head><body>\n"
-        f"{body}\n<div id=\"detail\" role=\"dialog\" aria-live=\"polite\"></div><script>{_JS}</script></body></html>\n"
+        f'{body}\n<div id="detail" role="dialog" aria-live="polite"></div><script>{_JS}</script></body></html>\n'
     )
 
 
 def _article_section(a: Analysis, n: int) -> str:
     colours = speaker_colours(a)
     meta = " · ".join(escape(str(v)) for v in a.metadata.to_dict().values() if v)
-    counts = (
-        f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
-    )
+    counts = f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
     head = (
-        f"<header><h1>{escape(a.title or a.id)}</h1><div class=\"meta\">{meta}</div>"
-        f"<div class=\"legend\">{escape(counts)} · solid underline: direct or mixed quote, dashed: reported speech</div></header>"
+        f'<header><h1>{escape(a.title or a.id)}</h1><div class="meta">{meta}</div>'
+        f'<div class="legend">{escape(counts)} · solid underline: direct or mixed quote, dashed: reported speech</div></header>'
     )
     return (
-        f"{head}<section class=\"article\" id=\"article-{n}\"><div class=\"text\">{_highlight(a, colours, n)}</div>"
+        f'{head}<section class="article" id="article-{n}"><div class="text">{_highlight(a, colours, n)}</div>'
         f"<aside>{_panel(a, colours, n)}</aside></section>"
     )
 
@@ -146,7 +154,9 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
             snippet = " ".join(q.text.split())
             snippet = snippet if len(snippet) <= 180 else snippet[:177] + "…"
             cue = f" <i>({escape(q.cue.text)})</i>" if q.cue else ""
-            items.append(f'<li data-q="{n}-{escape(q.id)}"><span class="kind">{escape(q.kind)}</span>{escape(snippet)}{cue}</li>')
+            items.append(
+                f'<li data-q="{n}-{escape(q.id)}"><span class="kind">{escape(q.kind)}</span>{escape(snippet)}{cue}</li>'
+            )
         parts.append(
             f'<div class="who" style="--c:{c}"><h3><span class="sw"></span>{escape(name)}{etype}'
             f' <span class="etype">· {len(quotes)}</span></h3><ol>{"".join(items)}</ol></div>'
