@@ -90,7 +90,7 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         if not _is_speaker_label(label, label_counts[label], index):
             continue
         start, end = m.end(), p_end
-        inside = [i for i, mk in enumerate(marks) if start <= mk.start < end]
+        inside = [i for i, mk in enumerate(marks) if m.start() <= mk.start < end]
         verbatim = label.isupper() or label_counts[label] > 1
         kind = "direct" if verbatim else ("mixed" if inside else "indirect")
         consumed.update(inside)
@@ -147,6 +147,8 @@ def _find_cues(doc, in_mark) -> list[_Cue]:
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_VERBS:
             continue
         speaker = _subject(tok)
+        if speaker is None:
+            speaker = _adjacent_speaker(doc, tok, in_mark)
         if speaker is None or in_mark(speaker.idx) >= 0:
             continue
         cue = _Cue(tok, (tok.idx, tok.idx + len(tok.text)), speaker)
@@ -155,6 +157,27 @@ def _find_cues(doc, in_mark) -> list[_Cue]:
             cue.content = _content(doc, tok, lemma)
         cues.append(cue)
     return cues
+
+
+def _adjacent_speaker(doc, verb, in_mark):
+    """When the parse gives no subject, the noun phrase between a closing quote and the cue:
+    '"…," Obama's former strategist said' — or right after it: '"…," said the former strategist'."""
+    i = verb.i - 1
+    while i >= 0 and doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    if i >= 0 and doc[i].pos_ in ("NOUN", "PROPN", "PRON"):
+        j = doc[i].left_edge.i if doc[i].left_edge.i < i else i
+        while j > 0 and doc[j - 1].pos_ in ("NOUN", "PROPN", "ADJ", "DET", "PART", "NUM"):
+            j -= 1
+        if j > 1 and in_mark(doc[j - 1].idx) >= 0 or (j > 1 and doc[j - 1].text == "," and in_mark(doc[j - 2].idx) >= 0):
+            return doc[i]
+    k = verb.i + 1
+    if k < len(doc) and in_mark(verb.idx - 2) >= 0:
+        while k < len(doc) and doc[k].pos_ in ("DET", "ADJ", "NOUN", "PROPN") and k < verb.i + 8:
+            if k + 1 >= len(doc) or doc[k + 1].pos_ not in ("NOUN", "PROPN"):
+                return doc[k] if doc[k].pos_ in ("NOUN", "PROPN") else None
+            k += 1
+    return None
 
 
 def _subject(tok, depth: int = 0):
@@ -281,7 +304,7 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
 
     # 1. inside a cue's reported content.
     for c in cues:
-        if c.content and c.content[0] <= mk.start < c.content[1]:
+        if c.content and mk.start < c.content[1] and mk.end > c.content[0] and mk.start >= c.content[0] - 2:
             outside = text[c.content[0] : mk.start] + text[mk.end : c.content[1]]
             if not re.search(r"\w", outside):
                 c.used_direct = True
@@ -317,8 +340,8 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
         if (
             previous.end == previous_mark.end
             and previous.cue[0] >= previous_mark.end
-            and len(between) <= _MAX_GAP
-            and between.count(",") + between.count(".") <= 3
+            and len(between) <= 3 * _MAX_GAP
+            and not re.search(r"[.!?]\s+\S", between.rstrip())  # only the attribution sentence between
         ):
             previous.end = mk.end
             return previous
@@ -331,9 +354,18 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
             while dash > mk.end and text[dash].isspace():
                 dash -= 1
             return _Found("direct", mk.start, mk.end, (dash, dash + 1), name.root, paragraph_start=para_start)
-    # 5. a quote paragraph with no cue continues the previous paragraph's speaker.
+    heading = para_start and not text[mk.end : p_end].strip() and _is_heading(inner)
+    # 5a. a quote paragraph introduced by the previous paragraph's cue and colon: "Smith wrote:"
+    if para_start and p > 0 and text[paragraphs[p - 1][0] : paragraphs[p - 1][1]].rstrip().endswith(":"):
+        intro = [c for c in cues if paragraphs[p - 1][0] <= c.span[0] < paragraphs[p - 1][1]]
+        if intro:
+            intro[-1].used_direct = True
+            return make("direct", intro[-1])
+    # 5b. a quote paragraph with no cue continues the previous paragraph's speaker.
     if (
         para_start
+        and not heading
+        and words >= 2
         and previous is not None
         and p - para_of(previous.start) <= 2
         and previous.kind in ("direct", "mixed")
@@ -343,12 +375,28 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
     governed = _governing_subject(doc, mk)
     if governed is not None and words >= 2:
         verb, subj = governed
+        if (  # Cruz called Trump a "liar" who is "amoral," a "bully": one quote
+            previous is not None
+            and previous.cue == (verb.idx, verb.idx + len(verb.text))
+            and not _TERMINAL.search(text[previous.end : mk.start])
+        ):
+            previous.end = mk.end
+            return previous
         return _Found(
             "direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj, paragraph_start=para_start
         )
-    if para_start and words >= 5:
+    if para_start and words >= 5 and not heading:
         return _Found("direct", mk.start, mk.end, None, None, paragraph_start=True)
     return None
+
+
+def _is_heading(inner: str) -> bool:
+    """'All Bets Are Off.' standing alone is a subheading, not speech."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", inner)]
+    return 0 < len(words) <= 8 and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "at", "by", "with", "is", "are"}
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -25,10 +25,10 @@ def render_text(a: Analysis, width: int = 100) -> str:
         kind = f" [{entity.type}]" if entity else ""
         lines.append(f"{name}{kind} — {len(quotes)} quote{'s' if len(quotes) != 1 else ''}")
         for q in quotes:
-            who = q.speaker.text if q.speaker else ""
-            lead = f"{who} {q.cue.text}:" if q.cue else "(continuing):"
+            cue = q.cue.text if q.cue else "continues"
+            who = f" · {q.speaker.text}" if q.speaker and q.speaker.text != name else ""
             head = f"  {q.id:<4} {q.kind:<8} "
-            body = f"{lead.strip()} " + " ".join(q.text.split())
+            body = f"({cue}{who}) " + " ".join(q.text.split())
             wrapped = textwrap.wrap(body, width=max(40, width - len(head)))
             lines.append(head + (wrapped[0] if wrapped else ""))
             lines.extend(" " * len(head) + w for w in wrapped[1:])
