@@ -21,7 +21,7 @@ def paragraph_boundaries(doc):
         if "\n" in prev.text or "\n" in prev.whitespace_:
             tok.is_sent_start = True
             paragraph_start = tok.i
-        elif prev.text in _DASHES and tok.i - paragraph_start <= 8 and _is_dateline(doc[paragraph_start : prev.i]):
+        elif prev.text in _DASHES and tok.i - paragraph_start <= 12 and _is_dateline(doc[paragraph_start : prev.i]):
             tok.is_sent_start = True  # "MOSCOW (Reuters) — Peskov said …": the dateline is not the subject
     return doc
 
@@ -30,16 +30,9 @@ _DASHES = {"\u2014", "\u2013", "-", "--"}
 
 
 def _is_dateline(tokens) -> bool:
-    words = [t.text for t in tokens if t.is_alpha]
-    inside = False
-    for t in tokens:
-        if t.text == "(":
-            inside = True
-        elif t.text == ")":
-            inside = False
-        elif t.is_alpha and not inside and not t.text.isupper():
-            return False
-    return bool(words)
+    """'MOSCOW (Reuters)', 'LOS ANGELES, Sept. 28 (UPI)': starts with a place in capitals."""
+    words = [t for t in tokens if t.is_alpha]
+    return bool(words) and words[0].text.isupper() and len(words[0].text) > 1
 
 
 # Tried in this order when no model is named.
