@@ -95,3 +95,12 @@ def test_html_report_file(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Dmitry Peskov" in page and "<script>" in page
     assert "http" not in page.split("<body>")[0]  # self-contained: no external stylesheet or script
+
+
+def test_html_report_for_several_articles_is_one_page(tmp_path):
+    out = tmp_path / "all.html"
+    r = run("analyze", "--format", "html", "-o", str(out), str(ARTICLES / "cues.txt"), str(ARTICLES / "marks.txt"))
+    assert r.returncode == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<!DOCTYPE html>") == 1 and page.count('<section class="article"') == 2
+    assert "Maria Delgado" in page and "Carlos Ruiz" in page

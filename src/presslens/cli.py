@@ -103,7 +103,7 @@ def _cmd_analyze(args) -> int:
         elif args.format == "html":
             good = list(analyses)
             if good:
-                out.write(render_html(good[0]) if len(good) == 1 else _many_html(good))
+                out.write(render_html(good if len(good) > 1 else good[0]))
         else:
             first = True
             for a in analyses:
@@ -128,12 +128,6 @@ def _collect_good(results, failures: list[InputError]) -> Iterator[Analysis]:
             failures.append(r)
         else:
             yield r
-
-
-def _many_html(analyses: list[Analysis]) -> str:
-    from presslens.report import render_html
-
-    return "\n".join(render_html(a) for a in analyses)
 
 
 # -- eval --------------------------------------------------------------------------------------

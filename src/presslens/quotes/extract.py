@@ -169,7 +169,11 @@ def _adjacent_speaker(doc, verb, in_mark):
         j = doc[i].left_edge.i if doc[i].left_edge.i < i else i
         while j > 0 and doc[j - 1].pos_ in ("NOUN", "PROPN", "ADJ", "DET", "PART", "NUM"):
             j -= 1
-        if j > 1 and in_mark(doc[j - 1].idx) >= 0 or (j > 1 and doc[j - 1].text == "," and in_mark(doc[j - 2].idx) >= 0):
+        if (
+            j > 1
+            and in_mark(doc[j - 1].idx) >= 0
+            or (j > 1 and doc[j - 1].text == "," and in_mark(doc[j - 2].idx) >= 0)
+        ):
             return doc[i]
     k = verb.i + 1
     if k < len(doc) and in_mark(verb.idx - 2) >= 0:

@@ -46,6 +46,8 @@ mark.q.active{outline:2px solid var(--c);background:color-mix(in srgb,var(--c) 4
 padding:10px 12px;box-shadow:0 2px 10px rgba(0,0,0,.15);font-size:.9em;display:none}
 #detail b{display:inline-block;min-width:5.5em;color:#555;font-weight:500}
 .legend{font-size:.85em;color:#555;margin-top:6px}
+.tag{font-size:.68em;font-weight:600;color:#fff;background:var(--c);border-radius:3px;padding:0 4px;margin-right:2px;
+vertical-align:super;user-select:none;white-space:nowrap}
 """
 
 _JS = """
@@ -132,14 +134,25 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
         if q.cue:
             layers.append((q.cue.start, q.cue.end, '<span class="cue">', "</span>"))
     cuts = sorted({0, len(text), *(x for s in layers for x in s[:2])})
+    starts = {q.start: q for q in a.quotes}
     out: list[str] = []
     for a_, b_ in zip(cuts, cuts[1:], strict=False):
+        if a_ in starts:  # a small speaker tag before each quote; not part of the text
+            q = starts[a_]
+            out.append(
+                f'<span class="tag" style="--c:{colours[speaker_label(q)]}" aria-hidden="true">'
+                f"{escape(_short(speaker_label(q)))}</span>"
+            )
         chunk = escape(text[a_:b_])
         for s in layers:
             if s[0] <= a_ and b_ <= s[1]:
                 chunk = s[2] + chunk + s[3]
         out.append(chunk)
     return "".join(out)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 24 else name[:23] + "…"
 
 
 def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
