@@ -55,7 +55,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help="skip files larger than this")
     a.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    a.add_argument(
+        "--only",
+        choices=["quotes", "techniques"],
+        help="run one part: quotes (entities, quotes, speakers) or techniques (technique spans, frames, genre)",
+    )
     a.set_defaults(func=_cmd_analyze)
+
+    t = sub.add_parser("train", help="train the models PressLens ships")
+    tsub = t.add_subparsers(title="models", metavar="WHAT")
+    tp = tsub.add_parser(
+        "persuasion",
+        aliases=["techniques", "frames", "genre"],
+        help="technique spans, paragraph techniques, frames and genre",
+        description=(
+            "Cross-validate (5 folds by article, seeded), then fit on every article of DIR and write the model bundle "
+            "and its scores. All four models are trained together; the aliases do the same."
+        ),
+    )
+    tp.add_argument("--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/persuasion")
+    tp.add_argument("--out", metavar="FILE", help="where to write the bundle (default: the package's models folder)")
+    tp.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
+    tp.set_defaults(func=_cmd_train_persuasion)
+    t.set_defaults(func=lambda args: (t.print_help(), 2)[1])
 
     e = sub.add_parser("eval", help="measure accuracy against gold annotations")
     esub = e.add_subparsers(title="evaluations", metavar="WHAT")
@@ -74,6 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print the scores as JSON")
     q.add_argument("--save-predictions", metavar="FILE", help="write the analyses as JSON Lines")
     q.set_defaults(func=_cmd_eval_quotes)
+    ep = esub.add_parser(
+        "persuasion",
+        help="technique spans and paragraphs, frames, genre",
+        description=(
+            "Score the shipped persuasion models on a folder laid out like ../shared/data/persuasion: paragraph-level "
+            "micro/macro-F1 (SemEval-2023 T3 subtask 3), span F1 with partial credit (SemEval-2020 T11), technique-aware "
+            "and -agnostic, frames micro-F1, genre accuracy. Definitions: docs/evaluation.md."
+        ),
+    )
+    ep.add_argument("--gold", required=True, metavar="DIR")
+    ep.add_argument("--models", metavar="FILE", help="a model bundle (default: the shipped one)")
+    ep.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ep.set_defaults(func=_cmd_eval_persuasion)
     e.set_defaults(func=lambda args: (e.print_help(), 2)[1])
     return p
 
@@ -86,7 +121,8 @@ def _cmd_analyze(args) -> int:
     items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
     n_articles = sum(1 for x in items if not isinstance(x, InputError))
     workers = args.workers or (default_workers() if n_articles > 4 else 1)
-    results = analyze_many(items, spacy_model=args.spacy_model, workers=workers)
+    components = (args.only,) if args.only else ("quotes", "techniques")
+    results = analyze_many(items, spacy_model=args.spacy_model, workers=workers, components=components)
     show_progress = len(items) > 3 and not args.no_progress
     if show_progress:
         from tqdm import tqdm
@@ -164,6 +200,65 @@ def _cmd_eval_quotes(args) -> int:
     print(f"{'overlap':>8} {'precision':>10} {'recall':>8} {'F1':>8} {'speaker acc':>12}")
     for s in scores:
         print(f"{s.threshold:>8.1f} {s.precision:>10.3f} {s.recall:>8.3f} {s.f1:>8.3f} {s.speaker_accuracy:>12.3f}")
+    return 0
+
+
+def _cmd_eval_persuasion(args) -> int:
+    from presslens.evaluation.persuasion import multilabel_f1, span_f1
+    from presslens.model import Analysis
+    from presslens.persuasion import detect_persuasion, load_models
+    from presslens.persuasion.data import line_labels, load_corpus
+    from presslens.persuasion.labels import GENRES
+
+    models = load_models(args.models)
+    articles = load_corpus(args.gold)
+    gold_spans, pred_spans, gold_lines, pred_lines = [], [], [], []
+    frame_gold, frame_pred, genre_hits = [], [], []
+    for art in articles:
+        a = Analysis(id=art.id, text=art.text)
+        detect_persuasion(a, models)
+        gold_spans.append(art.spans)
+        pred_spans.append([(t.technique, t.start, t.end) for t in a.techniques])
+        gold = line_labels(art.text, art.spans)
+        for p in a.paragraphs:
+            gold_lines.append(gold[p.index])
+            pred_lines.append(set(p.techniques))
+        if art.frames is not None:
+            frame_gold.append(set(art.frames))
+            frame_pred.append({f.label for f in a.frames})
+        if art.genre in GENRES:
+            genre_hits.append(a.genre is not None and a.genre.label == art.genre)
+    scores = {
+        "articles": len(articles),
+        "paragraphs": multilabel_f1(gold_lines, pred_lines),
+        "spans_technique_aware": vars(span_f1(gold_spans, pred_spans, aware=True)),
+        "spans_technique_agnostic": vars(span_f1(gold_spans, pred_spans, aware=False)),
+        "frames": multilabel_f1(frame_gold, frame_pred) if frame_gold else None,
+        "genre_accuracy": sum(genre_hits) / len(genre_hits) if genre_hits else None,
+    }
+    if args.json:
+        print(json.dumps(scores, indent=2))
+        return 0
+    para = scores["paragraphs"]
+    print(f"articles: {len(articles)}")
+    print(f"paragraphs  micro-F1 {para['micro_f1']:.3f}  macro-F1 {para['macro_f1']:.3f}")
+    for key, name in (("spans_technique_aware", "technique-aware"), ("spans_technique_agnostic", "technique-agnostic")):
+        sc = scores[key]
+        print(f"spans {name:<19} P {sc['precision']:.3f}  R {sc['recall']:.3f}  F1 {sc['f1']:.3f}")
+    if scores["frames"]:
+        print(f"frames      micro-F1 {scores['frames']['micro_f1']:.3f}")
+    if scores["genre_accuracy"] is not None:
+        print(f"genre       accuracy {scores['genre_accuracy']:.3f}")
+    return 0
+
+
+def _cmd_train_persuasion(args) -> int:
+    from presslens.persuasion import DEFAULT_MODEL_PATH
+    from presslens.persuasion.train import train
+
+    out = args.out or DEFAULT_MODEL_PATH
+    scores = train(args.data, out, k=args.cv, log=lambda m: print(m, file=sys.stderr))
+    print(json.dumps(scores, indent=2))
     return 0
 
 

@@ -89,6 +89,52 @@ class Quote:
 
 
 @dataclass(slots=True)
+class TechniqueSpan:
+    """A persuasion technique at span level; ``quote`` names the quote whose words these are, if any."""
+
+    technique: str
+    start: int
+    end: int
+    text: str
+    confidence: float
+    quote: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "technique": self.technique,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "quote": self.quote,
+        }
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One line of the text (index from 1, blank lines counted) with its paragraph-level techniques."""
+
+    index: int
+    start: int
+    end: int
+    techniques: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "start": self.start, "end": self.end, "techniques": list(self.techniques)}
+
+
+@dataclass(slots=True)
+class Label:
+    """An article-level label (a frame, the genre) with its confidence."""
+
+    label: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(slots=True)
 class Metadata:
     url: str | None = None
     date: str | None = None
@@ -109,6 +155,10 @@ class Analysis:
     metadata: Metadata = field(default_factory=Metadata)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    techniques: list[TechniqueSpan] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    frames: list[Label] = field(default_factory=list)
+    genre: Label | None = None
 
     # -- serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -120,6 +170,10 @@ class Analysis:
             "metadata": self.metadata.to_dict(),
             "entities": [e.to_dict() for e in self.entities],
             "quotes": [q.to_dict() for q in self.quotes],
+            "techniques": [t.to_dict() for t in self.techniques],
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "frames": [f.to_dict() for f in self.frames],
+            "genre": self.genre.to_dict() if self.genre else None,
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -151,7 +205,17 @@ class Analysis:
             for e in data.get("entities", [])
         ]
         meta = data.get("metadata") or {}
+        genre = data.get("genre")
         return cls(
+            techniques=[
+                TechniqueSpan(t["technique"], t["start"], t["end"], t["text"], t["confidence"], t.get("quote"))
+                for t in data.get("techniques", [])
+            ],
+            paragraphs=[
+                Paragraph(p["index"], p["start"], p["end"], list(p["techniques"])) for p in data.get("paragraphs", [])
+            ],
+            frames=[Label(f["label"], f["confidence"]) for f in data.get("frames", [])],
+            genre=Label(genre["label"], genre["confidence"]) if genre else None,
             id=data.get("id", ""),
             text=data["text"],
             title=data.get("title"),
@@ -161,9 +225,9 @@ class Analysis:
         )
 
     # -- views ---------------------------------------------------------------------------
-    def spans(self) -> list[Span | Speaker | Quote]:
+    def spans(self) -> list[Span | Speaker | Quote | TechniqueSpan]:
         """Every span in the analysis, for checking the offset invariant."""
-        out: list[Span | Speaker | Quote] = []
+        out: list[Span | Speaker | Quote | TechniqueSpan] = list(self.techniques)
         for e in self.entities:
             out.extend(e.mentions)
         for q in self.quotes:

@@ -15,6 +15,7 @@ from presslens.nlp import load_pipeline
 from presslens.quotes import extract_quotes
 
 Item = Article | InputError
+COMPONENTS = ("quotes", "techniques")
 
 
 def analyze(
@@ -26,50 +27,61 @@ def analyze(
     source: str | None = None,
     author: str | None = None,
     spacy_model: str | None = None,
+    components: tuple[str, ...] = COMPONENTS,
 ) -> Analysis:
-    """Analyse one article given as plain text or as an HTML page."""
+    """Analyse one article given as plain text or as an HTML page.
+
+    ``components``: "quotes" (entities, quotes, speakers) and/or "techniques" (technique spans,
+    paragraph techniques, frames, genre).
+    """
     meta = {"url": url, "date": date, "source": source, "author": author}
     make = article_from_html if looks_like_html(text_or_html) else article_from_text
     article = make(text_or_html, id=id, origin=id, **meta)
-    return analyze_article(article, spacy_model=spacy_model)
+    return analyze_article(article, spacy_model=spacy_model, components=components)
 
 
-def analyze_article(article: Article, *, spacy_model: str | None = None) -> Analysis:
+def analyze_article(
+    article: Article, *, spacy_model: str | None = None, components: tuple[str, ...] = COMPONENTS
+) -> Analysis:
     nlp = load_pipeline(spacy_model)
-    return analyze_doc(article, nlp(article.text))
+    return analyze_doc(article, nlp(article.text), components)
 
 
-def analyze_doc(article: Article, doc) -> Analysis:
+def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS) -> Analysis:
     """The components, in order, over one parsed document."""
-    index = cluster_entities(doc)
-    quotes = extract_quotes(doc, index)
-    return Analysis(
-        id=article.id,
-        text=article.text,
-        title=article.title,
-        metadata=article.metadata,
-        entities=index.entities,
-        quotes=quotes,
-    )
+    analysis = Analysis(id=article.id, text=article.text, title=article.title, metadata=article.metadata)
+    if "quotes" in components:
+        index = cluster_entities(doc)
+        analysis.entities = index.entities
+        analysis.quotes = extract_quotes(doc, index)
+    if "techniques" in components:
+        from presslens.persuasion import detect_persuasion
+
+        detect_persuasion(analysis)
+    return analysis
 
 
 # -- batches -----------------------------------------------------------------------------------
 _worker_model: str | None = None
+_worker_components: tuple[str, ...] = COMPONENTS
 
 
-def _init_worker(spacy_model: str | None) -> None:
-    global _worker_model
-    _worker_model = spacy_model
+def _init_worker(spacy_model: str | None, components: tuple[str, ...]) -> None:
+    global _worker_model, _worker_components
+    _worker_model, _worker_components = spacy_model, components
     load_pipeline(spacy_model)
 
 
-def _analyze_chunk(articles: list[Article], spacy_model: str | None = None) -> list[Analysis | InputError]:
+def _analyze_chunk(
+    articles: list[Article], spacy_model: str | None = None, components: tuple[str, ...] | None = None
+) -> list[Analysis | InputError]:
     nlp = load_pipeline(spacy_model if spacy_model is not None else _worker_model)
+    components = components if components is not None else _worker_components
     out: list[Analysis | InputError] = []
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for article in articles:
         try:
-            out.append(analyze_doc(article, next(docs)))
+            out.append(analyze_doc(article, next(docs), components))
         except PressLensError as exc:
             out.append(InputError(article.id, str(exc)))
         except Exception as exc:  # a bug must not sink the batch: report the record and go on
@@ -82,16 +94,25 @@ def default_workers() -> int:
 
 
 def analyze_many(
-    items: Iterable[Item], *, spacy_model: str | None = None, workers: int = 1, chunk_size: int = 8
+    items: Iterable[Item],
+    *,
+    spacy_model: str | None = None,
+    workers: int = 1,
+    chunk_size: int = 8,
+    components: tuple[str, ...] = COMPONENTS,
 ) -> Iterator[Analysis | InputError]:
     """Analyse many articles in input order; input errors pass through in place."""
     chunks = _chunks(items, chunk_size)
+    load_pipeline(spacy_model)  # fail early, once, with a clear message
+    if "techniques" in components:
+        from presslens.persuasion import load_models
+
+        load_models()
     if workers <= 1:
-        load_pipeline(spacy_model)
         for chunk in chunks:
-            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model))
+            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components))
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             articles = [x for x in chunk if isinstance(x, Article)]

@@ -5,9 +5,11 @@ Article text is untrusted: every piece of it goes through :func:`html.escape`, i
 
 from __future__ import annotations
 
+from collections import Counter
 from html import escape
 
 from presslens.model import Analysis, Quote, speaker_label
+from presslens.persuasion.labels import DEFINITIONS, TECHNIQUES
 
 PALETTE = [
     "#4e79a7",
@@ -24,6 +26,13 @@ PALETTE = [
     "#66a61e",
 ]
 UNATTRIBUTED = "#9a9a9a"
+TECH_PALETTE = ["#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1f77b4", "#ff7f0e"]
+
+
+def technique_colour(technique: str) -> str:
+    i = TECHNIQUES.index(technique) if technique in TECHNIQUES else 0
+    return TECH_PALETTE[i % len(TECH_PALETTE)]
+
 
 _CSS = """
 body{font:16px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -46,6 +55,10 @@ mark.q.active{outline:2px solid var(--c);background:color-mix(in srgb,var(--c) 4
 padding:10px 12px;box-shadow:0 2px 10px rgba(0,0,0,.15);font-size:.9em;display:none}
 #detail b{display:inline-block;min-width:5.5em;color:#555;font-weight:500}
 .legend{font-size:.85em;color:#555;margin-top:6px}
+.tech{text-decoration:underline wavy var(--t);text-decoration-thickness:1.5px;text-underline-offset:4px}
+body.hide-tech .tech{text-decoration:none} body.hide-quotes mark.q{background:none;border-bottom:none}
+body.hide-quotes .tag{display:none} .layers label{margin-right:12px;font-size:.9em}
+.tally li{cursor:default} .tally b{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--t);margin-right:4px}
 .tag{font-size:.68em;font-weight:600;color:#fff;background:var(--c);border-radius:3px;padding:0 4px;margin-right:2px;
 vertical-align:super;user-select:none;white-space:nowrap}
 """
@@ -66,6 +79,9 @@ _JS = """
     box.style.display='block';
     return marks[0];
   }
+  document.querySelectorAll('.layers input').forEach(function(box){
+    box.addEventListener('change',function(){
+      document.body.classList.toggle(box.dataset.layer==='tech'?'hide-tech':'hide-quotes',!box.checked);});});
   document.addEventListener('click',function(ev){
     var m=ev.target.closest('mark.q');
     if(m){show(m.dataset.q);return;}
@@ -100,8 +116,15 @@ def _article_section(a: Analysis, n: int) -> str:
     colours = speaker_colours(a)
     meta = " · ".join(escape(str(v)) for v in a.metadata.to_dict().values() if v)
     counts = f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
+    if a.genre:
+        frames = ", ".join(f"{f.label.replace('_', ' ')} ({f.confidence:.2f})" for f in a.frames) or "—"
+        meta += f" · genre: {escape(a.genre.label)} ({a.genre.confidence:.2f}) · frames: {escape(frames)}"
+    layers = (
+        '<div class="layers"><label><input type="checkbox" checked data-layer="quotes"> quotes</label>'
+        '<label><input type="checkbox" checked data-layer="tech"> persuasion techniques (wavy underline)</label></div>'
+    )
     head = (
-        f'<header><h1>{escape(a.title or a.id)}</h1><div class="meta">{meta}</div>'
+        f'<header><h1>{escape(a.title or a.id)}</h1><div class="meta">{meta}</div>{layers}'
         f'<div class="legend">{escape(counts)} · solid underline: direct or mixed quote, dashed: reported speech</div></header>'
     )
     return (
@@ -133,6 +156,10 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
             layers.append((q.speaker.start, q.speaker.end, f'<span class="spk" style="--c:{c}">', "</span>"))
         if q.cue:
             layers.append((q.cue.start, q.cue.end, '<span class="cue">', "</span>"))
+    for t in a.techniques:
+        title = escape(f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}", quote=True)
+        colour = technique_colour(t.technique)
+        layers.append((t.start, t.end, f'<span class="tech" style="--t:{colour}" title="{title}">', "</span>"))
     cuts = sorted({0, len(text), *(x for s in layers for x in s[:2])})
     starts = {q.start: q for q in a.quotes}
     out: list[str] = []
@@ -173,5 +200,15 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         parts.append(
             f'<div class="who" style="--c:{c}"><h3><span class="sw"></span>{escape(name)}{etype}'
             f' <span class="etype">· {len(quotes)}</span></h3><ol>{"".join(items)}</ol></div>'
+        )
+    if a.techniques:
+        tally = Counter(t.technique for t in a.techniques)
+        items = "".join(
+            f'<li style="--t:{technique_colour(k)}"><b></b>{escape(k.replace("_", " "))} · {v}'
+            f"<br><small>{escape(DEFINITIONS.get(k, ''))}</small></li>"
+            for k, v in tally.most_common()
+        )
+        parts.append(
+            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{items}</ol></div>'
         )
     return "".join(parts) or "<p>No quotes found.</p>"

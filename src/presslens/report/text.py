@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from presslens.model import Analysis
+from presslens.model import Analysis, speaker_label
 
 _KIND = {"direct": "“”", "mixed": "≈“”", "indirect": "≈"}
 
@@ -19,6 +19,10 @@ def render_text(a: Analysis, width: int = 100) -> str:
         f"{len(a.quotes)} quotes ({n_direct} direct, {sum(q.kind == 'mixed' for q in a.quotes)} mixed, "
         f"{sum(q.kind == 'indirect' for q in a.quotes)} reported) from {len(a.speakers())} speakers"
     )
+    if a.genre or a.frames:
+        frames = ", ".join(f"{f.label} ({f.confidence:.2f})" for f in a.frames) or "none above threshold"
+        genre = f"{a.genre.label} ({a.genre.confidence:.2f})" if a.genre else "—"
+        lines.append(f"genre: {genre}; frames: {frames}")
     lines.append("")
     for name, quotes in a.speakers():
         entity = a.entity(quotes[0].speaker.entity) if quotes[0].speaker and quotes[0].speaker.entity else None
@@ -33,4 +37,23 @@ def render_text(a: Analysis, width: int = 100) -> str:
             lines.append(head + (wrapped[0] if wrapped else ""))
             lines.extend(" " * len(head) + w for w in wrapped[1:])
         lines.append("")
+    if a.techniques:
+        lines.extend(_techniques(a, width))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _techniques(a: Analysis, width: int) -> list[str]:
+    from collections import Counter
+
+    tally = Counter(t.technique for t in a.techniques)
+    out = [
+        f"Persuasion techniques — {len(a.techniques)} spans: " + ", ".join(f"{k} {v}" for k, v in tally.most_common())
+    ]
+    quotes = {q.id: q for q in a.quotes}
+    for t in a.techniques:
+        q = quotes.get(t.quote) if t.quote else None
+        whose = f" — in {t.quote}, {speaker_label(q)}" if q else ""
+        snippet = " ".join(t.text.split())
+        snippet = snippet if len(snippet) <= 90 else snippet[:87] + "..."
+        out.append(f"  {t.technique:<26} {t.confidence:.2f} “{snippet}”{whose}")
+    return out
