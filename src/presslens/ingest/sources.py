@@ -15,7 +15,7 @@ from pathlib import Path
 from presslens.errors import InputError
 from presslens.ingest.article import Article, article_from_html, article_from_text, looks_like_html
 
-DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_MAX_BYTES = 1_000_000  # per article: ~170,000 words; spaCy needs ~1 GB per 100,000 characters parsed at once
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -73,14 +73,14 @@ def _read(path: Path, max_bytes: int) -> str:
 
 
 def _from_file(path: Path, max_bytes: int) -> Iterator[Item]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _from_jsonl_file(path, max_bytes)
+        return
     try:
         raw = _read(path, max_bytes)
     except InputError as err:
         yield err
-        return
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from _from_jsonl(raw.splitlines(), str(path))
         return
     try:
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(raw)):
@@ -108,8 +108,29 @@ def _from_stdin(max_bytes: int) -> Iterator[Item]:
         yield err
 
 
-def _from_jsonl(lines: list[str], source: str) -> Iterator[Item]:
-    for n, line in enumerate(lines, 1):
+def _from_jsonl_file(path: Path, max_bytes: int) -> Iterator[Item]:
+    """Stream a JSON Lines file: the size limit applies to each record, not to the file."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - opened here so an open error becomes an item
+    except OSError as exc:
+        yield InputError(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    with f:
+        for n, raw in enumerate(f, 1):
+            where = f"{path}:{n}"
+            if len(raw) > max_bytes:
+                yield InputError(where, f"record too large ({len(raw) / 1e6:.1f} MB, see --max-bytes)")
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield InputError(where, "not UTF-8 text")
+                continue
+            yield from _from_jsonl([line], str(path), first_line=n)
+
+
+def _from_jsonl(lines: list[str], source: str, first_line: int = 1) -> Iterator[Item]:
+    for n, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         where = f"{source}:{n}"

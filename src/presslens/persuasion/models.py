@@ -20,6 +20,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[st
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
 
 
+def _content_word(w: str) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return any(c.isalnum() for c in w) and w.lower() not in STOP_WORDS
+
+
 def _shape(w: str) -> str:
     if w.isdigit():
         return "d"
@@ -117,7 +123,8 @@ class SpanTagger:
                 while j + 1 < len(toks) and keep[offset + j + 1] and best[offset + j + 1] == best[k]:
                     j += 1
                 conf = float(probs[offset + i : offset + j + 1, best[k]].mean())
-                out.append((self.classes[best[k]], toks[i][1], toks[j][2], conf))
+                if any(_content_word(w) for w, _, _ in toks[i : j + 1]):  # never "a" or "into" alone
+                    out.append((self.classes[best[k]], toks[i][1], toks[j][2], conf))
                 i = j + 1
             offset += len(toks)
         return out

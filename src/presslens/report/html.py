@@ -118,11 +118,17 @@ def _article_section(a: Analysis, n: int) -> str:
     counts = f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
     if a.genre:
         frames = ", ".join(f"{f.label.replace('_', ' ')} ({f.confidence:.2f})" for f in a.frames) or "—"
-        meta += f" · genre: {escape(a.genre.label)} ({a.genre.confidence:.2f}) · frames: {escape(frames)}"
-    layers = (
-        '<div class="layers"><label><input type="checkbox" checked data-layer="quotes"> quotes</label>'
-        '<label><input type="checkbox" checked data-layer="tech"> persuasion techniques (wavy underline)</label></div>'
+        found = f"genre: {escape(a.genre.label)} ({a.genre.confidence:.2f}) · frames: {escape(frames)}"
+        meta = f"{meta} · {found}" if meta else found
+    tech_box = (
+        '<label><input type="checkbox" checked data-layer="tech"> persuasion techniques (wavy underline)</label>'
+        if a.techniques
+        else ""
     )
+    layers = (
+        f'<div class="layers"><label><input type="checkbox" checked data-layer="quotes"> quotes</label>{tech_box}</div>'
+    )
+
     head = (
         f'<header><h1>{escape(a.title or a.id)}</h1><div class="meta">{meta}</div>{layers}'
         f'<div class="legend">{escape(counts)} · solid underline: direct or mixed quote, dashed: reported speech</div></header>'
