@@ -4,7 +4,8 @@ Usage:  python benchmarks/bench_speed.py [--data ../shared/data] [--n 240] [--wo
 
 Each mode runs in its own process so that peak memory (max RSS of the process and its workers) is its own:
 - spacy:     the spaCy pipeline alone over the texts (nlp.pipe, n_process=workers);
-- presslens: the whole analysis (presslens.analyze_many, workers processes);
+- quotes-only: part 1 of the analysis (entities, quotes, speakers: `analyze --only quotes`);
+- presslens: the whole analysis (quotes + persuasion techniques, frames, genre);
 - textacy:   the same spaCy pipeline, then textacy's direct_quotations on each doc (the peer extractor).
 Articles are the PolNeAR texts (train then dev, sorted by name), read from ../shared at run time.
 """
@@ -67,12 +68,13 @@ def run_mode(mode: str, texts: list[str], workers: int) -> dict:
         chunks = [texts[i : i + 16] for i in range(0, len(texts), 16)]
         with ProcessPoolExecutor(workers) as pool:
             quotes = sum(pool.map(_textacy_chunk, chunks))
-    elif mode == "presslens":
+    elif mode in ("presslens", "quotes-only"):
         from presslens.ingest import Article
         from presslens.pipeline import analyze_many
 
+        components = ("quotes",) if mode == "quotes-only" else ("quotes", "techniques")
         articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-        for a in analyze_many(articles, workers=workers):
+        for a in analyze_many(articles, workers=workers, components=components):
             quotes += len(a.quotes)
     else:
         raise SystemExit(f"unknown mode {mode}")
@@ -92,7 +94,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=240)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--mode", help=argparse.SUPPRESS)
-    ap.add_argument("--modes", default="spacy,presslens,textacy")
+    ap.add_argument("--modes", default="spacy,quotes-only,presslens,textacy")
     args = ap.parse_args()
     texts = load_texts(Path(args.data), args.n)
     if args.mode:
