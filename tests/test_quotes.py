@@ -151,3 +151,14 @@ def test_example_article_who_said_what(example_text):
     assert speaker_of(a, "Do you rule out") == "Anna Volkova"
     assert speaker_of(a, "manufacturing a pretext") == "Jake Sullivan"
     assert speaker_of(a, "the response will be proportionate") == "Dmitry Peskov"
+
+
+def test_statement_from_an_organisation_and_they():
+    a = presslens.analyze(
+        '"We are seeing cases every day," according to a statement from the ministry.\n\n'
+        'The unions said they would strike on Friday. "We have no other choice," they said in a joint statement.\n'
+    )
+    assert find_quote(a, "seeing cases").speaker.text == "the ministry"
+    they = find_quote(a, "no other choice")
+    assert they.speaker.text == "they" and they.speaker.name == "The unions"
+    assert [name for name, _ in a.speakers()].count("The unions") == 1

@@ -23,6 +23,7 @@ from presslens.quotes.cues import NON_REFERENTIAL, PRONOUNS_GROUP, PRONOUNS_PERS
 _NP_LEFT = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "punct", "advmod", "quantmod"}
 _SUBJECT = {"nsubj", "nsubjpass"}
 _WINDOW_SENTENCES = 4
+_DOCUMENTS = {"statement", "report", "letter", "release", "post", "tweet", "memo", "filing", "email", "communique"}
 
 
 @dataclass(slots=True)
@@ -67,6 +68,7 @@ class SpeakerResolver:
         self._cands = cands
         self._speakers: list[_Candidate] = []
         self._exclude: frozenset[str] = frozenset()
+        self._groups: list[tuple[int, str]] = []  # unnamed plural speakers ("the unions"), for "they"
 
     # -- public ------------------------------------------------------------------------------
     def resolve(self, tok, exclude: frozenset[str] = frozenset()) -> Speaker | None:
@@ -79,6 +81,11 @@ class SpeakerResolver:
         if low in ("who", "whom") and tok.head.dep_ == "relcl" and tok.head.head.pos_ in ("PROPN", "NOUN"):
             tok = tok.head.head
             low = tok.lower_
+        if tok.lemma_.lower() in _DOCUMENTS:  # "a statement from the ministry": the ministry speaks
+            source = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")), None)
+            pobj = next((c for c in source.children if c.dep_ == "pobj"), None) if source is not None else None
+            if pobj is not None and pobj.pos_ in ("PROPN", "NOUN"):
+                tok, low = pobj, pobj.lower_
         start, end = mention_span(doc, tok, self.index)
         entity = self._entity_for(tok, low)
         if entity and tok.pos_ == "PRON" or (entity and tok.i not in self.index.token_entity):
@@ -88,8 +95,12 @@ class SpeakerResolver:
         if entity:
             self._speakers.append(_Candidate(tok.i, entity, True))
             name = self.index.by_id(entity).name
+        elif low in PRONOUNS_GROUP and self._groups:
+            name = self._groups[-1][1]  # "The unions said … they said": the last group that spoke
         else:
             name = None if tok.pos_ == "PRON" else _name_from_text(doc, tok, start, end)
+            if tok.tag_ in ("NNS", "NNPS"):
+                self._groups.append((tok.i, text[start:end]))
         return Speaker(start, end, text[start:end], name, entity)
 
     def resolve_label(self, label: str) -> tuple[str | None, str | None]:
