@@ -162,8 +162,10 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
             layers.append((q.speaker.start, q.speaker.end, f'<span class="spk" style="--c:{c}">', "</span>"))
         if q.cue:
             layers.append((q.cue.start, q.cue.end, '<span class="cue">', "</span>"))
+    quotes = {q.id: q for q in a.quotes}
     for t in a.techniques:
-        title = escape(f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}", quote=True)
+        whose = f" In the words of {speaker_label(quotes[t.quote])} ({t.quote})." if t.quote in quotes else ""
+        title = escape(f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}{whose}", quote=True)
         colour = technique_colour(t.technique)
         layers.append((t.start, t.end, f'<span class="tech" style="--t:{colour}" title="{title}">', "</span>"))
     cuts = sorted({0, len(text), *(x for s in layers for x in s[:2])})
