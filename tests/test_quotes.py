@@ -162,3 +162,9 @@ def test_statement_from_an_organisation_and_they():
     they = find_quote(a, "no other choice")
     assert they.speaker.text == "they" and they.speaker.name == "The unions"
     assert [name for name, _ in a.speakers()].count("The unions") == 1
+
+
+def test_sentence_initial_inverted_cue():
+    a = presslens.analyze('Tax experts were unconvinced. Said Ellis: "I do not see any interest in tax reform."\n')
+    q = find_quote(a, "I do not see")
+    assert q.cue.text == "Said" and q.speaker.text == "Ellis" and q.speaker.name == "Ellis"

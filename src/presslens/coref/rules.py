@@ -42,7 +42,7 @@ def mention_span(doc, tok, index: EntityIndex) -> tuple[int, int]:
         return tok.idx, tok.idx + len(tok.text)
     start = tok.i
     for child in tok.lefts:
-        if child.dep_ in _NP_LEFT and not child.is_punct:
+        if child.dep_ in _NP_LEFT and not child.is_punct and child.pos_ != "VERB":
             start = min(start, child.left_edge.i)
     while start < tok.i and (doc[start].is_punct or doc[start].is_space):
         start += 1

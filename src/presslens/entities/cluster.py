@@ -73,6 +73,8 @@ class EntityIndex:
 def _clean(doc, ent) -> _Mention | None:
     start, end = ent.start, ent.end
     gender = None
+    while start < end and doc[start].pos_ == "VERB":  # 'Said Ellis' at a sentence start
+        start += 1
     while start < end and (doc[start].lower_ in TITLES or doc[start].lower_ == "the"):
         low = doc[start].lower_
         gender = "m" if low in HONORIFICS_MALE else "f" if low in HONORIFICS_FEMALE else gender

@@ -176,6 +176,10 @@ def _adjacent_speaker(doc, verb, in_mark):
         ):
             return doc[i]
     k = verb.i + 1
+    if verb.is_sent_start and k < len(doc) and doc[k].pos_ == "PROPN":  # 'Said Ellis: "…"'
+        while k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN":
+            k += 1
+        return doc[k]
     if k < len(doc) and in_mark(verb.idx - 2) >= 0:
         while k < len(doc) and doc[k].pos_ in ("DET", "ADJ", "NOUN", "PROPN") and k < verb.i + 8:
             if k + 1 >= len(doc) or doc[k + 1].pos_ not in ("NOUN", "PROPN"):
