@@ -11,6 +11,12 @@ from presslens.evaluation.quotes import overlap_ratio
 from presslens.model import Analysis, Quote, Speaker
 
 
+def eval_quotes(*args: str) -> subprocess.CompletedProcess:
+    """The real `presslens eval quotes --json` command."""
+    cmd = [sys.executable, "-m", "presslens.cli", "eval", "quotes", "--json", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+
+
 def test_overlap_is_relative_to_the_longer_span():
     assert overlap_ratio(0, 10, 0, 10) == 1.0
     assert overlap_ratio(0, 10, 5, 25) == 0.25
@@ -64,24 +70,7 @@ def test_eval_command_on_generic_gold(tmp_path):
         )
         + "\n"
     )
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "presslens.cli",
-            "eval",
-            "quotes",
-            "--gold",
-            "jsonl",
-            str(f),
-            "--json",
-            "--workers",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    r = eval_quotes("--gold", "jsonl", str(f), "--workers", "1")
     assert r.returncode == 0, r.stderr
     scores = json.loads(r.stdout)["scores"]
     assert scores[0]["f1"] == 1.0 and scores[0]["speaker_accuracy"] == 1.0
@@ -99,22 +88,7 @@ def test_polnear_reader(shared_data):
 
 def test_polnear_dev_scores_do_not_regress(shared_data):
     """The figures in docs/evaluation.md, with a margin: a change that loses accuracy fails here."""
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "presslens.cli",
-            "eval",
-            "quotes",
-            "--gold",
-            "polnear",
-            str(shared_data / "quotes/polnear/dev"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    r = eval_quotes("--gold", "polnear", str(shared_data / "quotes/polnear/dev"))
     assert r.returncode == 0, r.stderr
     s03 = json.loads(r.stdout)["scores"][0]
     assert s03["precision"] >= 0.80 and s03["f1"] >= 0.58 and s03["speaker_accuracy"] >= 0.88

@@ -136,12 +136,15 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def _run_chunk(chunk: list[Item], fn) -> Iterator[Analysis | InputError]:
     articles = [x for x in chunk if isinstance(x, Article)]
-    results = iter(fn(articles) if articles else [])
-    for item in chunk:
-        yield item if isinstance(item, InputError) else next(results)
+    return _merge(chunk, fn(articles) if articles else [])
 
 
 def _collect(chunk: list[Item], future) -> Iterator[Analysis | InputError]:
-    results = iter(future.result() if future is not None else [])
+    return _merge(chunk, future.result() if future is not None else [])
+
+
+def _merge(chunk: list[Item], results: list[Analysis | InputError]) -> Iterator[Analysis | InputError]:
+    """The chunk in input order: its input errors as they were, its articles replaced by their results."""
+    done = iter(results)
     for item in chunk:
-        yield item if isinstance(item, InputError) else next(results)
+        yield item if isinstance(item, InputError) else next(done)

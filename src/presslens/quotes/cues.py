@@ -31,5 +31,4 @@ WEAK_VERBS = frozenset({"begin", "blast", "call", "cry", "fire", "go", "laugh", 
 
 PRONOUNS_PERSON = {"he": "m", "him": "m", "she": "f", "her": "f"}
 PRONOUNS_GROUP = {"they", "them"}
-PRONOUNS_SELF = {"we", "i", "us", "you", "me"}
 NON_REFERENTIAL = {"which", "one", "anything", "that", "what", "something", "it", "this", "nothing", "there"}

@@ -54,7 +54,6 @@ class _Found:
     speaker: Speaker | None = None
     label: tuple[int, int] | None = None  # transcript label span
     inherit: _Found | None = None  # same speaker as this earlier quote
-    paragraph_start: bool = False
 
 
 def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
@@ -104,7 +103,7 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
     for i, mk in enumerate(marks):
         if i in consumed:
             continue
-        f = _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of, consumed)
+        f = _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of)
         if f is not None:
             if f is not previous:
                 found.append(f)
@@ -289,7 +288,7 @@ def _according_content(doc, according, to) -> tuple[int, int] | None:
 
 
 # -- direct quotes -----------------------------------------------------------------------------
-def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of, consumed):
+def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of):
     p = para_of(mk.start)
     p_start, p_end = paragraphs[p]
     next_start = marks[i + 1].start if i + 1 < len(marks) else len(text)
@@ -299,16 +298,8 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
     words = len(inner.split())
     para_start = not text[p_start : mk.start].strip()
 
-    def make(kind, cue: _Cue | None, speaker_token=None, inherit=None) -> _Found:
-        return _Found(
-            kind,
-            mk.start,
-            mk.end,
-            cue.span if cue else None,
-            speaker_token if speaker_token is not None else (cue.speaker if cue else None),
-            inherit=inherit,
-            paragraph_start=para_start,
-        )
+    def make(cue: _Cue) -> _Found:
+        return _Found("direct", mk.start, mk.end, cue.span, cue.speaker)
 
     # 1. inside a cue's reported content.
     for c in cues:
@@ -316,7 +307,7 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
             outside = text[c.content[0] : mk.start] + text[mk.end : c.content[1]]
             if not re.search(r"\w", outside):
                 c.used_direct = True
-                return make("direct", c)
+                return make(c)
             c.marks.append(i)
             return None
     # 2. a cue right after: "…," he said / said Peskov.
@@ -327,7 +318,7 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
             if mk.end <= c.span[0] < min(next_start, p_end + 1, mk.end + _MAX_GAP) and not _TERMINAL.search(gap):
                 if c.speaker is not None and c.speaker.idx >= prev_end and not (mk.start <= c.speaker.idx < mk.end):
                     c.used_direct = c.used_direct or c.content is None or _overlaps(c.content, (mk.start, mk.end))
-                    return make("direct", c)
+                    return make(c)
                 break
     # 3. a cue right before: he said: "…" / he told reporters, "…".
     for c in reversed(cues):
@@ -341,7 +332,7 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
                 if c.content and c.content[1] < mk.start - 2:
                     break
                 c.used_direct = True
-                return make("direct", c)
+                return make(c)
     # 4. split by its attribution: "…," he continued. "…" is one quote (the attribution inside it).
     if previous is not None and previous_mark is not None and previous.cue and para_of(previous_mark.start) == p:
         between = text[previous_mark.end : mk.start]
@@ -361,14 +352,14 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
             dash = byline.start(1) - 1
             while dash > mk.end and text[dash].isspace():
                 dash -= 1
-            return _Found("direct", mk.start, mk.end, (dash, dash + 1), name.root, paragraph_start=para_start)
+            return _Found("direct", mk.start, mk.end, (dash, dash + 1), name.root)
     heading = para_start and not text[mk.end : p_end].strip() and _is_heading(inner)
     # 5a. a quote paragraph introduced by the previous paragraph's cue and colon: "Smith wrote:"
     if para_start and p > 0 and text[paragraphs[p - 1][0] : paragraphs[p - 1][1]].rstrip().endswith(":"):
         intro = [c for c in cues if paragraphs[p - 1][0] <= c.span[0] < paragraphs[p - 1][1]]
         if intro:
             intro[-1].used_direct = True
-            return make("direct", intro[-1])
+            return make(intro[-1])
     # 5b. a quote paragraph with no cue continues the previous paragraph's speaker.
     if (
         para_start
@@ -378,7 +369,7 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
         and p - para_of(previous.start) <= 2
         and previous.kind in ("direct", "mixed")
     ):
-        return _Found("direct", mk.start, mk.end, None, None, inherit=previous, paragraph_start=True)
+        return _Found("direct", mk.start, mk.end, None, None, inherit=previous)
     # 6. a partial quote governed by a verb whose subject is the speaker: Trump called it "a disaster".
     governed = _governing_subject(doc, mk)
     if governed is not None and words >= 2:
@@ -390,11 +381,9 @@ def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, para
         ):
             previous.end = mk.end
             return previous
-        return _Found(
-            "direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj, paragraph_start=para_start
-        )
+        return _Found("direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj)
     if para_start and words >= 5 and not heading:
-        return _Found("direct", mk.start, mk.end, None, None, paragraph_start=True)
+        return _Found("direct", mk.start, mk.end, None, None)
     return None
 
 

@@ -38,11 +38,11 @@ def render_text(a: Analysis, width: int = 100) -> str:
             lines.extend(" " * len(head) + w for w in wrapped[1:])
         lines.append("")
     if a.techniques:
-        lines.extend(_techniques(a, width))
+        lines.extend(_techniques(a))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _techniques(a: Analysis, width: int) -> list[str]:
+def _techniques(a: Analysis) -> list[str]:
     from collections import Counter
 
     tally = Counter(t.technique for t in a.techniques)
