@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 
-from presslens import __version__
+from presslens import __version__, cli_claims
 from presslens.errors import InputError, PressLensError
 from presslens.ingest import DEFAULT_MAX_BYTES, iter_articles
 from presslens.model import Analysis
@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--out", metavar="FILE", help="where to write the bundle (default: the package's models folder)")
     tp.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
     tp.set_defaults(func=_cmd_train_persuasion)
+    cli_claims.add_train_commands(tsub)
     t.set_defaults(func=lambda args: (t.print_help(), 2)[1])
 
     e = sub.add_parser("eval", help="measure accuracy against gold annotations")
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("--models", metavar="FILE", help="a model bundle (default: the shipped one)")
     ep.add_argument("--json", action="store_true", help="print the scores as JSON")
     ep.set_defaults(func=_cmd_eval_persuasion)
+    cli_claims.add_eval_commands(esub)
     e.set_defaults(func=lambda args: (e.print_help(), 2)[1])
     return p
 

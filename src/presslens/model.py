@@ -135,6 +135,88 @@ class Label:
 
 
 @dataclass(slots=True)
+class Claimant:
+    """Who makes a claim: a quote's speaker, or the outlet for the reporter's own voice."""
+
+    name: str | None
+    entity: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "entity": self.entity}
+
+
+@dataclass(slots=True)
+class Claim:
+    """A check-worthy statement; ``quote`` is the quote it lies in (its speaker is the claimant)."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    checkworthiness: float
+    claimant: Claimant | None = None
+    quote: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "checkworthiness": round(self.checkworthiness, 4),
+            "claimant": self.claimant.to_dict() if self.claimant else None,
+            "quote": self.quote,
+        }
+
+
+@dataclass(slots=True)
+class Dispute:
+    """Text of the article that contests a claim; ``cue`` says how (the cue phrase, or "opposite claim")."""
+
+    claim: str
+    start: int
+    end: int
+    text: str
+    cue: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim, "start": self.start, "end": self.end, "text": self.text, "cue": self.cue}
+
+
+@dataclass(slots=True)
+class FactCheckMatch:
+    id: str
+    claim_reviewed: str
+    rating: str | None
+    publisher: str | None
+    url: str | None
+    date: str | None
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "claim_reviewed": self.claim_reviewed,
+            "rating": self.rating,
+            "publisher": self.publisher,
+            "url": self.url,
+            "date": self.date,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(slots=True)
+class ClaimMatches:
+    """The known fact-checks that a claim repeats, best first (only those above the calibrated threshold)."""
+
+    claim: str
+    matches: list[FactCheckMatch] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim, "matches": [m.to_dict() for m in self.matches]}
+
+
+@dataclass(slots=True)
 class Metadata:
     url: str | None = None
     date: str | None = None
@@ -159,6 +241,9 @@ class Analysis:
     paragraphs: list[Paragraph] = field(default_factory=list)
     frames: list[Label] = field(default_factory=list)
     genre: Label | None = None
+    claims: list[Claim] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    fact_checks: list[ClaimMatches] = field(default_factory=list)
 
     # -- serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -174,6 +259,9 @@ class Analysis:
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "frames": [f.to_dict() for f in self.frames],
             "genre": self.genre.to_dict() if self.genre else None,
+            "claims": [c.to_dict() for c in self.claims],
+            "disputes": [d.to_dict() for d in self.disputes],
+            "fact_checks": [f.to_dict() for f in self.fact_checks],
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -216,6 +304,23 @@ class Analysis:
             ],
             frames=[Label(f["label"], f["confidence"]) for f in data.get("frames", [])],
             genre=Label(genre["label"], genre["confidence"]) if genre else None,
+            claims=[
+                Claim(
+                    c["id"],
+                    c["start"],
+                    c["end"],
+                    c["text"],
+                    c["checkworthiness"],
+                    Claimant(c["claimant"].get("name"), c["claimant"].get("entity")) if c.get("claimant") else None,
+                    c.get("quote"),
+                )
+                for c in data.get("claims", [])
+            ],
+            disputes=[Dispute(d["claim"], d["start"], d["end"], d["text"], d["cue"]) for d in data.get("disputes", [])],
+            fact_checks=[
+                ClaimMatches(f["claim"], [FactCheckMatch(**m) for m in f.get("matches", [])])
+                for f in data.get("fact_checks", [])
+            ],
             id=data.get("id", ""),
             text=data["text"],
             title=data.get("title"),
@@ -225,9 +330,13 @@ class Analysis:
         )
 
     # -- views ---------------------------------------------------------------------------
-    def spans(self) -> list[Span | Speaker | Quote | TechniqueSpan]:
+    def spans(self) -> list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute]:
         """Every span in the analysis, for checking the offset invariant."""
-        out: list[Span | Speaker | Quote | TechniqueSpan] = list(self.techniques)
+        out: list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute] = [
+            *self.techniques,
+            *self.claims,
+            *self.disputes,
+        ]
         for e in self.entities:
             out.extend(e.mentions)
         for q in self.quotes:

@@ -15,7 +15,7 @@ from presslens.nlp import load_pipeline
 from presslens.quotes import extract_quotes
 
 Item = Article | InputError
-COMPONENTS = ("quotes", "techniques")
+COMPONENTS = ("quotes", "techniques", "claims")
 
 
 def analyze(
@@ -28,6 +28,7 @@ def analyze(
     author: str | None = None,
     spacy_model: str | None = None,
     components: tuple[str, ...] = COMPONENTS,
+    kb: str | None = None,
 ) -> Analysis:
     """Analyse one article given as plain text or as an HTML page.
 
@@ -37,20 +38,23 @@ def analyze(
     meta = {"url": url, "date": date, "source": source, "author": author}
     make = article_from_html if looks_like_html(text_or_html) else article_from_text
     article = make(text_or_html, id=id, origin=id, **meta)
-    return analyze_article(article, spacy_model=spacy_model, components=components)
+    return analyze_article(article, spacy_model=spacy_model, components=components, kb=kb)
 
 
 def analyze_article(
-    article: Article, *, spacy_model: str | None = None, components: tuple[str, ...] = COMPONENTS
+    article: Article, *, spacy_model: str | None = None, components: tuple[str, ...] = COMPONENTS, kb: str | None = None
 ) -> Analysis:
     nlp = load_pipeline(spacy_model)
-    return analyze_doc(article, nlp(article.text), components)
+    return analyze_doc(article, nlp(article.text), components, kb)
 
 
-def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS) -> Analysis:
-    """The components, in order, over one parsed document."""
+def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS, kb: str | None = None) -> Analysis:
+    """The components, in order, over one parsed document; ``kb``: a fact-check knowledge base to match claims to.
+
+    Claims are attributed through quotes, so "claims" runs the quote step too.
+    """
     analysis = Analysis(id=article.id, text=article.text, title=article.title, metadata=article.metadata)
-    if "quotes" in components:
+    if "quotes" in components or "claims" in components:
         index = cluster_entities(doc)
         analysis.entities = index.entities
         analysis.quotes = extract_quotes(doc, index)
@@ -58,30 +62,53 @@ def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS)
         from presslens.persuasion import detect_persuasion
 
         detect_persuasion(analysis)
+    if "claims" in components:
+        from presslens.claims import detect_claims
+
+        detect_claims(analysis, doc)
+        if kb is not None:
+            from presslens.factchecks.match import match_claims, matcher_for
+
+            match_claims(analysis, matcher_for(str(kb)))
     return analysis
 
 
 # -- batches -----------------------------------------------------------------------------------
 _worker_model: str | None = None
 _worker_components: tuple[str, ...] = COMPONENTS
+_worker_kb: str | None = None
 
 
-def _init_worker(spacy_model: str | None, components: tuple[str, ...]) -> None:
-    global _worker_model, _worker_components
-    _worker_model, _worker_components = spacy_model, components
+def _init_worker(spacy_model: str | None, components: tuple[str, ...], kb: str | None) -> None:
+    global _worker_model, _worker_components, _worker_kb
+    _worker_model, _worker_components, _worker_kb = spacy_model, components, kb
+    _limit_torch_threads()
     load_pipeline(spacy_model)
 
 
+def _limit_torch_threads() -> None:
+    """Workers share the cores: one thread each for the sentence encoder, as spaCy uses."""
+    import sys
+
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+    os.environ["OMP_NUM_THREADS"] = "1"
+
+
 def _analyze_chunk(
-    articles: list[Article], spacy_model: str | None = None, components: tuple[str, ...] | None = None
+    articles: list[Article],
+    spacy_model: str | None = None,
+    components: tuple[str, ...] | None = None,
+    kb: str | None = None,
 ) -> list[Analysis | InputError]:
     nlp = load_pipeline(spacy_model if spacy_model is not None else _worker_model)
     components = components if components is not None else _worker_components
+    kb = kb if kb is not None else _worker_kb
     out: list[Analysis | InputError] = []
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for article in articles:
         try:
-            out.append(analyze_doc(article, next(docs), components))
+            out.append(analyze_doc(article, next(docs), components, kb))
         except PressLensError as exc:
             out.append(InputError(article.id, str(exc)))
         except Exception as exc:  # a bug must not sink the batch: report the record and go on
@@ -100,19 +127,35 @@ def analyze_many(
     workers: int = 1,
     chunk_size: int = 8,
     components: tuple[str, ...] = COMPONENTS,
+    kb: str | None = None,
 ) -> Iterator[Analysis | InputError]:
-    """Analyse many articles in input order; input errors pass through in place."""
+    """Analyse many articles in input order; input errors pass through in place.
+
+    ``kb``: a fact-check knowledge base (SQLite file) to match the claims to.
+    """
     chunks = _chunks(items, chunk_size)
     load_pipeline(spacy_model)  # fail early, once, with a clear message
     if "techniques" in components:
         from presslens.persuasion import load_models
 
         load_models()
+    if "claims" in components:
+        from presslens.claims import load_checkworthiness
+
+        load_checkworthiness()
+        if kb is not None:
+            from presslens.factchecks import KnowledgeBase
+            from presslens.factchecks.match import matcher_for
+
+            if workers <= 1:
+                matcher_for(str(kb))
+            else:
+                KnowledgeBase(kb, readonly=True).close()  # a missing or foreign file fails here, once
     if workers <= 1:
         for chunk in chunks:
-            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components))
+            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb))
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components, kb)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             articles = [x for x in chunk if isinstance(x, Article)]

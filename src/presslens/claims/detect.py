@@ -1,0 +1,31 @@
+"""The claims component: check-worthy claims, their claimants, and the disputes the article contains."""
+
+from __future__ import annotations
+
+from presslens.claims.checkworthiness import load_checkworthiness
+from presslens.claims.disputes import find_disputes
+from presslens.claims.extract import candidates, make_claims, score_candidates, sentence_bounds
+from presslens.model import Analysis, Dispute
+
+
+def detect_claims(analysis: Analysis, doc, model=None) -> None:
+    """Add ``claims`` and ``disputes`` to ``analysis`` (which should already hold its quotes)."""
+    model = model or load_checkworthiness()
+    sentences = sentence_bounds(doc)
+    cands = candidates(analysis, sentences)
+    score_candidates(analysis, cands, model)
+    mentions = {e.id: [(m.start, m.end) for m in e.mentions] for e in analysis.entities}
+    found = find_disputes(analysis.text, sentences, cands, mentions)
+    claims = make_claims(analysis, cands, keep={f.candidate for f in found})
+    by_span = {(c.start, c.end): c.id for c in claims}
+    analysis.claims = claims
+    analysis.disputes = [
+        Dispute(
+            by_span[(cands[f.candidate].start, cands[f.candidate].end)],
+            f.start,
+            f.end,
+            analysis.text[f.start : f.end],
+            f.cue,
+        )
+        for f in found
+    ]

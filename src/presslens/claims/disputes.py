@@ -1,0 +1,217 @@
+"""Finding where an article contests its own claims.
+
+Written as rules over cue phrases because no training data exists for this and the cues are few and
+explicit; the gold set in ``benchmarks/data/disputes.jsonl`` (our own sentences, with look-alike negatives
+such as "despite the rain" or "denied entry") measures them: ``presslens eval disputes``.
+
+Cue families: "despite reports that …", "contrary to his claims", "falsely claimed", "without evidence" /
+"offered no evidence", "debunked" / "baseless", "X denied (that) …" / "rejected the account" / "reports
+contradict him", and a second speaker saying the opposite (shared content words, opposite polarity).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from presslens.claims.extract import Candidate
+
+_CLAIM_NOUNS = (
+    r"(?:reports?|claims?|evidence|allegations?|accounts?|assertions?|statements?|findings?|indications?|testimony"
+    r"|footage|images|photos|photographs|videos?|data|figures|records|witnesses|accusations?|suggestions?)"
+)
+_DET = r"(?:the|a|an|his|her|their|its|these|those|this|that|such|any|all|earlier|widespread|multiple|numerous|credible|several|many|repeated|mounting|growing|independent|media|news|other|official|local|western|(?:[A-Z][\w.-]*(?:'s|\u2019s)))"
+CUES: list[tuple[str, re.Pattern]] = [
+    ("despite", re.compile(rf"\bdespite\s+(?:{_DET}\s+)*{_CLAIM_NOUNS}\b", re.I)),
+    ("contrary to", re.compile(rf"\bcontrary to\s+(?:{_DET}\s+)*(?:{_CLAIM_NOUNS}|remarks|comments|what)\b", re.I)),
+    (
+        "falsely",
+        re.compile(
+            r"\b(?:falsely|wrongly|erroneously|misleadingly|baselessly|incorrectly)\s+"
+            r"(?:claim|sa(?:y|id)|state|assert|suggest|accus|alleg|insist|told|report|describ|blam)\w*",
+            re.I,
+        ),
+    ),
+    (
+        "no evidence",
+        re.compile(
+            r"\bwithout\s+(?:providing\s+|offering\s+|citing\s+|presenting\s+|giving\s+|producing\s+)?(?:any\s+)?evidence\b"
+            r"|\b(?:offered|offering|provided|providing|presented|gave|cited|produced|has|had|have|is|was|there's)\s+no\s+(?:such\s+)?evidence\b"
+            r"|\bno evidence (?:to support|to back|for (?:th|h|it)|that|backs|supports|has emerged)",
+            re.I,
+        ),
+    ),
+    (
+        "debunked",
+        re.compile(
+            r"\b(?:debunked|disproven|disproved|discredited|baseless|unfounded|unsubstantiated|false claims?"
+            r"|(?:has|have|had) been (?:refuted|contradicted|rejected by fact-checkers)|fact-checkers? (?:found|rated|have found))\b",
+            re.I,
+        ),
+    ),
+    (
+        "denied",
+        re.compile(
+            rf"\b(?:den(?:y|ies|ied|ying)|rejected|rejects|rejecting|refuted|refutes|disputed|disputes|disputing|contested"
+            rf"|contradicted|contradicts?|contradicting|dismissed)\s+(?:{_DET}\s+)*"
+            rf"(?:that\b|{_CLAIM_NOUNS}|account|version|narrative|allegation|accusation|charge|suggestion|it\b|this\b|him\b|her\b|them\b|the claim)",
+            re.I,
+        ),
+    ),
+]
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|deny|denies|denied)\b|n['\u2019]t\b", re.I
+)
+_WORD = re.compile(r"[a-z0-9]+")
+SAME_SENTENCE_WINDOW = 2
+OVERLAP_MIN = 0.25
+OPPOSITE_OVERLAP_MIN = 0.4
+OPPOSITE_MIN_SCORE = 0.15  # questions and small talk do not contradict anything
+
+
+@dataclass(slots=True)
+class Found:
+    candidate: int  # index into the candidates
+    start: int
+    end: int
+    cue: str
+
+
+def _content(text: str) -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set()
+    for w in _WORD.findall(text.lower()):
+        if w in STOP_WORDS or len(w) < 3:
+            continue
+        words.add(w[:-1] if w.endswith("s") and len(w) > 4 else w)
+    return words
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _evidence(text: str, sentence: tuple[int, int], cue_start: int, family: str) -> tuple[int, int]:
+    """The contesting text: the cue's clause for "despite"/"contrary to", else the sentence."""
+    s, e = sentence
+    if family not in ("despite", "contrary to"):
+        return s, e
+    if text[s:cue_start].strip(" \"'\u201c\u2018") == "":  # sentence-initial: up to the first comma
+        comma = text.find(",", cue_start, e)
+        return cue_start, comma if comma != -1 else e
+    end = e
+    while end > cue_start and text[end - 1] in ".!?\"'\u201d\u2019 ":
+        end -= 1
+    return cue_start, end
+
+
+def _speaker_key(c: Candidate) -> str | None:
+    if c.quote is None or c.quote.speaker is None:
+        return None
+    sp = c.quote.speaker
+    return sp.entity or (sp.name or sp.text).lower()
+
+
+_POSSESSIVE = re.compile(r"\b([A-Z][\w.-]*)(?:'s|\u2019s)\b")
+
+
+def _introduced_as(text: str, c: Candidate, word: str, mentions: dict[str, list[tuple[int, int]]]) -> bool:
+    """Whether the candidate's speaker is named, or introduced, with ``word`` ("Kremlin spokesman Dmitry Peskov")."""
+    sp = c.quote.speaker if c.quote else None
+    if sp is None:
+        return False
+    if word.lower() in (sp.name or sp.text).lower():
+        return True
+    spans = mentions.get(sp.entity or "", []) + [(sp.start, sp.end)]
+    return any(word.lower() in text[max(0, s - 40) : e].lower() for s, e in spans)
+
+
+def find_disputes(
+    text: str,
+    sentences: list[tuple[int, int]],
+    cands: list[Candidate],
+    mentions: dict[str, list[tuple[int, int]]] | None = None,
+) -> list[Found]:
+    """Disputes of the candidates; ``mentions``: entity id → mention offsets, to tell whose account is rejected."""
+    mentions = mentions or {}
+    found: list[Found] = []
+    seen: set[tuple[int, int]] = set()
+    words = [_content(text[c.start : c.end]) for c in cands]
+
+    def add(ci: int, start: int, end: int, cue: str) -> None:
+        if (ci, start) not in seen:
+            seen.add((ci, start))
+            found.append(Found(ci, start, end, cue))
+
+    for si, (s, e) in enumerate(sentences):
+        sentence = text[s:e]
+        for family, pattern in CUES:
+            m = pattern.search(sentence)
+            if not m:
+                continue
+            cue = m.group(0)
+            ev_start, ev_end = _evidence(text, (s, e), s + m.start(), family)
+            # "Sullivan rejected the Kremlin's account. 'There is no invasion…'": the next quote is the evidence.
+            if (
+                family == "denied"
+                and not cue.lower().endswith("that")
+                and any(c.sentence == si + 1 and c.quote is not None for c in cands)
+            ):
+                ev_end = sentences[si + 1][1]
+            rest = (
+                _content(text[s:ev_start] + " " + text[ev_end:e])
+                if (ev_start, ev_end) != (s, e)
+                else _content(sentence)
+            )
+            linked = False
+            if family != "denied":
+                # The claim the sentence reports, outside the contesting clause.
+                for ci, c in enumerate(cands):
+                    if c.sentence == si and not (ev_start <= c.start and c.end <= ev_end):
+                        add(ci, ev_start, ev_end, cue)
+                        linked = True
+            lo = si - (3 if family == "denied" else SAME_SENTENCE_WINDOW)
+            hi = si + (1 if family == "denied" else SAME_SENTENCE_WINDOW)
+            best = None
+            for ci, c in enumerate(cands):
+                if c.sentence == si or not lo <= c.sentence <= hi:
+                    continue
+                ov = _overlap(rest, words[ci])
+                if ov >= OVERLAP_MIN and (best is None or ov > best[0]):
+                    best = (ov, ci)
+            if best:
+                add(best[1], ev_start, ev_end, cue)
+                linked = True
+            if not linked and family == "denied":
+                # "rejected the Kremlin's account", "reports contradict him": the nearest earlier quoted claim.
+                earlier = [ci for ci, c in enumerate(cands) if c.sentence < si and c.quote is not None]
+                owner = _POSSESSIVE.search(cue)
+                if owner:  # "the Kremlin's account": claims by a speaker introduced with that word
+                    earlier = [ci for ci in earlier if _introduced_as(text, cands[ci], owner.group(1), mentions)]
+                else:
+                    earlier = [ci for ci in earlier if cands[ci].sentence >= lo]
+                if earlier:
+                    evidence = _content(text[ev_start:ev_end])
+                    add(max(earlier, key=lambda ci: (_overlap(evidence, words[ci]), ci)), ev_start, ev_end, cue)
+            break  # one cue family per sentence
+    # A second speaker saying the opposite.
+    for i, a in enumerate(cands):
+        ka = _speaker_key(a)
+        if ka is None or a.score < OPPOSITE_MIN_SCORE:
+            continue
+        neg_a = bool(_NEGATION.search(text[a.start : a.end]))
+        for j in range(i + 1, len(cands)):
+            b = cands[j]
+            kb = _speaker_key(b)
+            if kb is None or kb == ka or b.sentence == a.sentence or b.score < OPPOSITE_MIN_SCORE:
+                continue
+            shared = len(words[i] & words[j])
+            if (
+                shared >= 3
+                and _overlap(words[i], words[j]) >= OPPOSITE_OVERLAP_MIN
+                and neg_a != bool(_NEGATION.search(text[b.start : b.end]))
+            ):
+                sp = b.quote.speaker
+                add(i, b.start, b.end, f"opposite claim by {sp.name or sp.text}")
+    return found

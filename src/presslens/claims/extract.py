@@ -1,0 +1,112 @@
+"""Finding the check-worthy statements of an article and who makes them.
+
+Candidates are sentences, cut where quotes cut them: the part of a sentence inside a quote is a statement
+by the quote's speaker; a sentence without a quote is the reporter's own voice. Each candidate is scored by
+the check-worthiness model; questions are damped (a question asserts nothing), and candidates at or above
+``CLAIM_THRESHOLD`` become claims. A candidate that the article disputes becomes a claim whatever its score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from presslens.model import Analysis, Claim, Claimant, Quote
+
+CLAIM_THRESHOLD = 0.3
+MIN_WORDS = 4
+QUESTION_DAMPING = 0.3
+_MARKS = '"\u201c\u201d'
+_TRIM = " \t\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb,;:\u2014\u2013-"
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    sentence: int  # index of the sentence it comes from
+    quote: Quote | None
+    score: float = 0.0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def sentence_bounds(doc) -> list[tuple[int, int]]:
+    out = []
+    for sent in doc.sents:
+        s, e = _trim(doc.text, sent.start_char, sent.end_char)
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def candidates(analysis: Analysis, sentences: list[tuple[int, int]]) -> list[Candidate]:
+    text = analysis.text
+    out = []
+    for i, (s, e) in enumerate(sentences):
+        quotes = [q for q in analysis.quotes if q.start < e and q.end > s]
+        pieces = [p for q in quotes for p in _quote_pieces(text, q, s, e)] if quotes else [(s, e, None)]
+        for ps, pe, q in pieces:
+            ps, pe = _trim(text, ps, pe)
+            if len(text[ps:pe].split()) >= MIN_WORDS:
+                out.append(Candidate(ps, pe, i, q))
+    return out
+
+
+def _quote_pieces(text: str, q: Quote, s: int, e: int) -> list[tuple[int, int, Quote]]:
+    """The quote's words inside the sentence ``s:e``, without the attribution a split quote encloses
+    ("…anyone," Peskov told the broadcaster. "But…"): from the closing mark before the speaker or cue to the
+    opening mark after them."""
+    start, end = max(q.start, s), min(q.end, e)
+    marks = [x for x in (q.cue, q.speaker) if x is not None and q.start <= x.start and x.end <= q.end]
+    if not marks or q.kind == "indirect":
+        return [(start, end, q)]
+    a, b = min(x.start for x in marks), max(x.end for x in marks)
+    before = max(text.rfind(m, q.start, a) for m in _MARKS)
+    after = [i for i in (text.find(m, b, q.end) for m in _MARKS) if i != -1]
+    cut_from = before if before != -1 else a
+    cut_to = min(after) + 1 if after else b
+    return [(ps, pe, q) for ps, pe in ((start, min(end, cut_from)), (max(start, cut_to), end)) if pe > ps]
+
+
+def score_candidates(analysis: Analysis, cands: list[Candidate], model) -> None:
+    text = analysis.text
+    for c, p in zip(cands, model.score([text[c.start : c.end] for c in cands]), strict=True):
+        if text[c.start : c.end].rstrip(_TRIM).endswith("?") or text[c.end : c.end + 2].lstrip(
+            " \"'\u201d\u2019"
+        ).startswith("?"):
+            p *= QUESTION_DAMPING
+        c.score = p
+
+
+def claimant_of(analysis: Analysis, quote: Quote | None) -> Claimant | None:
+    if quote is None:
+        return Claimant(analysis.metadata.source) if analysis.metadata.source else None
+    sp = quote.speaker
+    if sp is None:
+        return None
+    return Claimant(sp.name or sp.text, sp.entity)
+
+
+def make_claims(analysis: Analysis, cands: list[Candidate], keep: set[int]) -> list[Claim]:
+    """Claims from the candidates scoring at or above the threshold and those whose index is in ``keep``."""
+    claims = []
+    for i, c in enumerate(cands):
+        if c.score >= CLAIM_THRESHOLD or i in keep:
+            claims.append(
+                Claim(
+                    id=f"c{len(claims) + 1}",
+                    start=c.start,
+                    end=c.end,
+                    text=analysis.text[c.start : c.end],
+                    checkworthiness=c.score,
+                    claimant=claimant_of(analysis, c.quote),
+                    quote=c.quote.id if c.quote else None,
+                )
+            )
+    return claims

