@@ -57,9 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     a.add_argument(
         "--only",
-        choices=["quotes", "techniques"],
-        help="run one part: quotes (entities, quotes, speakers) or techniques (technique spans, frames, genre)",
+        choices=["quotes", "techniques", "claims"],
+        help="run one part: quotes (entities, quotes, speakers), techniques (technique spans, frames, genre) or "
+        "claims (claims, disputes, fact-check matches; includes quotes)",
     )
+    a.add_argument(
+        "--kb",
+        metavar="FILE",
+        help="fact-check knowledge base to match claims to (default: $PRESSLENS_KB or "
+        "~/.local/share/presslens/factchecks.sqlite when it exists)",
+    )
+    a.add_argument("--no-kb", action="store_true", help="do not match claims to fact-checks")
     a.set_defaults(func=_cmd_analyze)
 
     t = sub.add_parser("train", help="train the models PressLens ships")
@@ -78,7 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
     tp.set_defaults(func=_cmd_train_persuasion)
     cli_claims.add_train_commands(tsub)
+    cli_claims.add_train_matching_commands(tsub)
     t.set_defaults(func=lambda args: (t.print_help(), 2)[1])
+
+    cli_claims.add_factcheck_commands(sub)
 
     e = sub.add_parser("eval", help="measure accuracy against gold annotations")
     esub = e.add_subparsers(title="evaluations", metavar="WHAT")
@@ -111,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("--json", action="store_true", help="print the scores as JSON")
     ep.set_defaults(func=_cmd_eval_persuasion)
     cli_claims.add_eval_commands(esub)
+    cli_claims.add_eval_matching_commands(esub)
     e.set_defaults(func=lambda args: (e.print_help(), 2)[1])
     return p
 
@@ -123,8 +135,13 @@ def _cmd_analyze(args) -> int:
     items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
     n_articles = sum(1 for x in items if not isinstance(x, InputError))
     workers = args.workers or (default_workers() if n_articles > 4 else 1)
-    components = (args.only,) if args.only else ("quotes", "techniques")
-    results = analyze_many(items, spacy_model=args.spacy_model, workers=workers, components=components)
+    components = (args.only,) if args.only else ("quotes", "techniques", "claims")
+    kb = None
+    if "claims" in components and not args.no_kb:
+        from presslens.factchecks import default_kb_path
+
+        kb = args.kb or (str(default_kb_path()) if default_kb_path().exists() else None)
+    results = analyze_many(items, spacy_model=args.spacy_model, workers=workers, components=components, kb=kb)
     show_progress = len(items) > 3 and not args.no_progress
     if show_progress:
         from tqdm import tqdm

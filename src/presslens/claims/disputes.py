@@ -18,7 +18,7 @@ from presslens.claims.extract import Candidate
 
 _CLAIM_NOUNS = (
     r"(?:reports?|claims?|evidence|allegations?|accounts?|assertions?|statements?|findings?|indications?|testimony"
-    r"|footage|images|photos|photographs|videos?|data|figures|records|witnesses|accusations?|suggestions?)"
+    r"|footage|images|photos|photographs|videos?|data|figures?|records|witnesses|accusations?|suggestions?|estimates?|tall(?:y|ies))"
 )
 _DET = r"(?:the|a|an|his|her|their|its|these|those|this|that|such|any|all|earlier|widespread|multiple|numerous|credible|several|many|repeated|mounting|growing|independent|media|news|other|official|local|western|(?:[A-Z][\w.-]*(?:'s|\u2019s)))"
 CUES: list[tuple[str, re.Pattern]] = [
@@ -92,18 +92,30 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def _evidence(text: str, sentence: tuple[int, int], cue_start: int, family: str) -> tuple[int, int]:
-    """The contesting text: the cue's clause for "despite"/"contrary to", else the sentence."""
-    s, e = sentence
-    if family not in ("despite", "contrary to"):
-        return s, e
-    if text[s:cue_start].strip(" \"'\u201c\u2018") == "":  # sentence-initial: up to the first comma
-        comma = text.find(",", cue_start, e)
-        return cue_start, comma if comma != -1 else e
-    end = e
-    while end > cue_start and text[end - 1] in ".!?\"'\u201d\u2019 ":
+def _clause_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ".!?\"'\u201d\u2019 ":
         end -= 1
-    return cue_start, end
+    return end
+
+
+def _evidence(text: str, sentence: tuple[int, int], cue: tuple[int, int], family: str) -> tuple[int, int]:
+    """The contesting text: the cue's clause ("despite reports that …", "without providing evidence", "a claim
+    that has been debunked …"), the cue itself for "falsely claimed", else the sentence."""
+    s, e = sentence
+    cs, ce = cue
+    if family == "falsely":
+        return cs, ce
+    clause = family in ("despite", "contrary to") or (
+        family == "no evidence" and text[cs:ce].lower().startswith("without")
+    )
+    if family == "debunked" and text.rfind(",", s, cs) != -1:
+        return text.rfind(",", s, cs) + 1 + (text[text.rfind(",", s, cs) + 1] == " "), _clause_end(text, cs, e)
+    if not clause:
+        return s, e
+    if text[s:cs].strip(" \"'\u201c\u2018") == "":  # sentence-initial: up to the first comma
+        comma = text.find(",", cs, e)
+        return cs, comma if comma != -1 else e
+    return cs, _clause_end(text, cs, e)
 
 
 def _speaker_key(c: Candidate) -> str | None:
@@ -151,7 +163,7 @@ def find_disputes(
             if not m:
                 continue
             cue = m.group(0)
-            ev_start, ev_end = _evidence(text, (s, e), s + m.start(), family)
+            ev_start, ev_end = _evidence(text, (s, e), (s + m.start(), s + m.end()), family)
             # "Sullivan rejected the Kremlin's account. 'There is no invasion…'": the next quote is the evidence.
             if (
                 family == "denied"
@@ -159,18 +171,28 @@ def find_disputes(
                 and any(c.sentence == si + 1 and c.quote is not None for c in cands)
             ):
                 ev_end = sentences[si + 1][1]
+            # 1. The claim the sentence itself reports, outside the contesting text ("X falsely claimed that …").
+            same = [
+                ci
+                for ci, c in enumerate(cands)
+                if c.sentence == si
+                and len(
+                    _content(
+                        text[c.start : max(c.start, min(c.end, ev_start))] + " " + text[max(c.start, ev_end) : c.end]
+                    )
+                )
+                >= 3
+            ]
+            for ci in same:
+                add(ci, ev_start, ev_end, cue)
+            if same:
+                break
+            # 2. A claim nearby that shares the words of the sentence.
             rest = (
                 _content(text[s:ev_start] + " " + text[ev_end:e])
                 if (ev_start, ev_end) != (s, e)
                 else _content(sentence)
             )
-            linked = False
-            if family != "denied":
-                # The claim the sentence reports, outside the contesting clause.
-                for ci, c in enumerate(cands):
-                    if c.sentence == si and not (ev_start <= c.start and c.end <= ev_end):
-                        add(ci, ev_start, ev_end, cue)
-                        linked = True
             lo = si - (3 if family == "denied" else SAME_SENTENCE_WINDOW)
             hi = si + (1 if family == "denied" else SAME_SENTENCE_WINDOW)
             best = None
@@ -182,18 +204,18 @@ def find_disputes(
                     best = (ov, ci)
             if best:
                 add(best[1], ev_start, ev_end, cue)
-                linked = True
-            if not linked and family == "denied":
-                # "rejected the Kremlin's account", "reports contradict him": the nearest earlier quoted claim.
-                earlier = [ci for ci, c in enumerate(cands) if c.sentence < si and c.quote is not None]
-                owner = _POSSESSIVE.search(cue)
-                if owner:  # "the Kremlin's account": claims by a speaker introduced with that word
-                    earlier = [ci for ci in earlier if _introduced_as(text, cands[ci], owner.group(1), mentions)]
-                else:
-                    earlier = [ci for ci in earlier if cands[ci].sentence >= lo]
-                if earlier:
-                    evidence = _content(text[ev_start:ev_end])
-                    add(max(earlier, key=lambda ci: (_overlap(evidence, words[ci]), ci)), ev_start, ev_end, cue)
+                break
+            # 3. An anaphor ("rejected the Kremlin's account", "offered no evidence for the claim", "he made the
+            #    remark despite reports …"): the nearest earlier quoted claim, by the named speaker if one is named.
+            earlier = [ci for ci, c in enumerate(cands) if c.sentence < si and c.quote is not None]
+            owner = _POSSESSIVE.search(cue)
+            if owner:
+                earlier = [ci for ci in earlier if _introduced_as(text, cands[ci], owner.group(1), mentions)]
+            else:
+                earlier = [ci for ci in earlier if cands[ci].sentence >= lo]
+            if earlier:
+                evidence = _content(text[ev_start:ev_end])
+                add(max(earlier, key=lambda ci: (_overlap(evidence, words[ci]), ci)), ev_start, ev_end, cue)
             break  # one cue family per sentence
     # A second speaker saying the opposite.
     for i, a in enumerate(cands):

@@ -81,6 +81,7 @@ class Matcher:
     def candidates(self, claims: list[str], pool: int = POOL) -> list[list[Candidate]]:
         """The fused candidate pool of each claim, best first by fusion."""
         sem: list[list[tuple[int, float]]] = [[] for _ in claims]
+        sims = None
         if self.encoder is not None and claims:
             ids, mat = self.kb.vectors(self.encoder.name)
             if len(ids):
@@ -95,23 +96,15 @@ class Matcher:
             for rank, (rowid, s) in enumerate(sem[i], 1):
                 c = cands.setdefault(rowid, Candidate(rowid))
                 c.cosine, c.semantic_rank = s, rank
-            if self.encoder is not None and cands:
-                self._fill_cosines(claim, cands)
+            if sims is not None:  # the cosine of BM25-only candidates too, for fusion and re-ranking
+                pos = np.searchsorted(ids, [c.rowid for c in cands.values()])
+                for c, p in zip(cands.values(), pos, strict=True):
+                    if not c.semantic_rank and p < len(ids) and ids[p] == c.rowid:
+                        c.cosine = float(sims[i, p])
             for c in cands.values():
                 c.fused = sum(1.0 / (RRF_K + r) for r in (c.bm25_rank, c.semantic_rank) if r)
             out.append(sorted(cands.values(), key=lambda c: -c.fused))
         return out
-
-    def _fill_cosines(self, claim: str, cands: dict[int, Candidate]) -> None:
-        missing = [c for c in cands.values() if not c.semantic_rank]
-        if not missing:
-            return
-        ids, mat = self.kb.vectors(self.encoder.name)
-        pos = np.searchsorted(ids, [c.rowid for c in missing])
-        q = self.encoder.encode([claim])[0]
-        for c, p in zip(missing, pos, strict=True):
-            if p < len(ids) and ids[p] == c.rowid:
-                c.cosine = float(mat[p] @ q)
 
     def rank(self, claims: list[str], method: str = "reranked", k: int = 20) -> list[list[Candidate]]:
         """Candidates of each claim ordered by ``method``, with ``score`` set to that method's score."""

@@ -149,6 +149,7 @@ def claim_review_fields(obj: dict) -> dict[str, Any]:
         "date": obj.get("datePublished"),
         "claimant": _name(item.get("author")),
         "title": obj.get("headline") or obj.get("name"),
+        "id": obj.get("identifier") if isinstance(obj.get("identifier"), str) else None,
     }
 
 
@@ -332,3 +333,26 @@ def _politifact_folder(folder: Path) -> Iterator[Parsed]:
         yield RecordError(str(folder), "no .json files")
     for p in files:
         yield _politifact_one(p.read_bytes(), p.stem, str(p))
+
+
+def to_claim_review(rec: FactCheck) -> dict[str, Any]:
+    """A record as schema.org ClaimReview (what ``read_records`` reads back to the same record)."""
+    out: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": rec.claim_reviewed,
+    }
+    if rec.url:
+        out["url"] = rec.url
+    if rec.date:
+        out["datePublished"] = rec.date
+    if rec.publisher:
+        out["author"] = {"@type": "Organization", "name": rec.publisher}
+    if rec.rating:
+        out["reviewRating"] = {"@type": "Rating", "alternateName": rec.rating}
+    if rec.claimant:
+        out["itemReviewed"] = {"@type": "Claim", "author": {"@type": "Person", "name": rec.claimant}}
+    if rec.title:
+        out["headline"] = rec.title
+    out["identifier"] = rec.id
+    return out
