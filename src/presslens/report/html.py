@@ -59,6 +59,11 @@ padding:10px 12px;box-shadow:0 2px 10px rgba(0,0,0,.15);font-size:.9em;display:n
 body.hide-tech .tech{text-decoration:none} body.hide-quotes mark.q{background:none;border-bottom:none}
 body.hide-quotes .tag{display:none} .layers label{margin-right:12px;font-size:.9em}
 .tally li{cursor:default} .tally b{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--t);margin-right:4px}
+.claim{box-shadow:inset 0 2px 0 var(--k)} .disp{background-image:linear-gradient(transparent 88%,#e76f51 88%)}
+body.hide-claims .claim{box-shadow:none} body.hide-claims .disp{background-image:none}
+.badge{font-size:.72em;border-radius:3px;padding:0 4px;margin-left:4px;color:#fff;background:#e76f51}
+.badge.fc{background:#264653} .ev{font-size:.85em;color:#444;margin:2px 0 2px .6em;border-left:3px solid #e76f51;padding-left:6px}
+.ev.fc{border-left-color:#264653}
 .tag{font-size:.68em;font-weight:600;color:#fff;background:var(--c);border-radius:3px;padding:0 4px;margin-right:2px;
 vertical-align:super;user-select:none;white-space:nowrap}
 """
@@ -81,7 +86,7 @@ _JS = """
   }
   document.querySelectorAll('.layers input').forEach(function(box){
     box.addEventListener('change',function(){
-      document.body.classList.toggle(box.dataset.layer==='tech'?'hide-tech':'hide-quotes',!box.checked);});});
+      document.body.classList.toggle('hide-'+box.dataset.layer,!box.checked);});});
   document.addEventListener('click',function(ev){
     var m=ev.target.closest('mark.q');
     if(m){show(m.dataset.q);return;}
@@ -125,8 +130,14 @@ def _article_section(a: Analysis, n: int) -> str:
         if a.techniques
         else ""
     )
+    claim_box = (
+        '<label><input type="checkbox" checked data-layer="claims"> claims (line above; red: disputed)</label>'
+        if a.claims
+        else ""
+    )
     layers = (
-        f'<div class="layers"><label><input type="checkbox" checked data-layer="quotes"> quotes</label>{tech_box}</div>'
+        f'<div class="layers"><label><input type="checkbox" checked data-layer="quotes"> quotes</label>'
+        f"{tech_box}{claim_box}</div>"
     )
 
     head = (
@@ -168,6 +179,22 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
         title = escape(f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}{whose}", quote=True)
         colour = technique_colour(t.technique)
         layers.append((t.start, t.end, f'<span class="tech" style="--t:{colour}" title="{title}">', "</span>"))
+    disputed = {d.claim for d in a.disputes}
+    checked = {m.claim for m in a.fact_checks if m.matches}
+    for c in a.claims:
+        colour = "#e76f51" if c.id in disputed else "#2a9d8f"
+        notes = [f"claim {c.id}, check-worthiness {c.checkworthiness:.2f}"]
+        if c.claimant and c.claimant.name:
+            notes.append(f"by {c.claimant.name}")
+        if c.id in disputed:
+            notes.append("disputed in the article")
+        if c.id in checked:
+            notes.append("matches a known fact-check")
+        title = escape(" · ".join(notes), quote=True)
+        layers.append((c.start, c.end, f'<span class="claim" style="--k:{colour}" title="{title}">', "</span>"))
+    for d in a.disputes:
+        title = escape(f"disputes {d.claim} ({d.cue})", quote=True)
+        layers.append((d.start, d.end, f'<span class="disp" title="{title}">', "</span>"))
     cuts = sorted({0, len(text), *(x for s in layers for x in s[:2])})
     starts = {q.start: q for q in a.quotes}
     out: list[str] = []
@@ -219,4 +246,41 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         parts.append(
             f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{items}</ol></div>'
         )
+    if a.claims:
+        parts.append(_claims_panel(a))
     return "".join(parts) or "<p>No quotes found.</p>"
+
+
+def _claims_panel(a: Analysis) -> str:
+    disputes: dict[str, list] = {}
+    for d in a.disputes:
+        disputes.setdefault(d.claim, []).append(d)
+    matches = {m.claim: m.matches for m in a.fact_checks}
+    items = []
+    for c in a.claims:
+        who = c.claimant.name if c.claimant and c.claimant.name else "reporter"
+        badges = ""
+        if c.id in disputes:
+            badges += '<span class="badge">disputed</span>'
+        if matches.get(c.id):
+            badges += '<span class="badge fc">fact-checked</span>'
+        snippet = " ".join(c.text.split())
+        snippet = snippet if len(snippet) <= 180 else snippet[:177] + "…"
+        evidence = "".join(
+            f'<div class="ev">{escape(d.cue)}: {escape(" ".join(d.text.split()))}</div>' for d in disputes.get(c.id, [])
+        )
+        for m in matches.get(c.id, []):
+            link = (
+                f' <a href="{escape(m.url, quote=True)}" rel="noopener noreferrer">source</a>'
+                if m.url and m.url.startswith(("http://", "https://"))
+                else ""
+            )
+            src = escape(", ".join(x for x in (m.publisher, m.date) if x))
+            evidence += (
+                f'<div class="ev fc">{escape(m.rating or "?")} · {escape(m.claim_reviewed)} <small>({src}; '
+                f"score {m.score:.2f})</small>{link}</div>"
+            )
+        items.append(
+            f"<li><b>{escape(who)}</b> <small>{c.checkworthiness:.2f}</small>{badges}<br>{escape(snippet)}{evidence}</li>"
+        )
+    return f'<div class="who claims"><h3>Claims · {len(a.claims)}</h3><ol>{"".join(items)}</ol></div>'

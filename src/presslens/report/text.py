@@ -37,6 +37,9 @@ def render_text(a: Analysis, width: int = 100) -> str:
             lines.append(head + (wrapped[0] if wrapped else ""))
             lines.extend(" " * len(head) + w for w in wrapped[1:])
         lines.append("")
+    if a.claims:
+        lines.extend(_claims(a, width))
+        lines.append("")
     if a.techniques:
         lines.extend(_techniques(a))
     return "\n".join(lines).rstrip() + "\n"
@@ -56,4 +59,37 @@ def _techniques(a: Analysis) -> list[str]:
         snippet = " ".join(t.text.split())
         snippet = snippet if len(snippet) <= 90 else snippet[:87] + "..."
         out.append(f"  {t.technique:<26} {t.confidence:.2f} “{snippet}”{whose}")
+    return out
+
+
+def _claims(a: Analysis, width: int) -> list[str]:
+    disputes: dict[str, list] = {}
+    for d in a.disputes:
+        disputes.setdefault(d.claim, []).append(d)
+    matches = {m.claim: m.matches for m in a.fact_checks}
+    n_checked = sum(1 for c in a.claims if matches.get(c.id))
+    out = [
+        f"Claims — {len(a.claims)} check-worthy, {len(disputes)} disputed in the article, {n_checked} with a known fact-check"
+    ]
+    for c in a.claims:
+        who = c.claimant.name if c.claimant and c.claimant.name else "(reporter)"
+        head = f"  {c.id:<4} {c.checkworthiness:.2f} "
+        body = f"{who}{' in ' + c.quote if c.quote else ''}: " + " ".join(c.text.split())
+        wrapped = textwrap.wrap(body, width=max(40, width - len(head)))
+        out.append(head + (wrapped[0] if wrapped else ""))
+        out.extend(" " * len(head) + w for w in wrapped[1:])
+        pad = " " * len(head)
+        for d in disputes.get(c.id, []):
+            out.extend(
+                textwrap.wrap(
+                    f"DISPUTED ({d.cue}): " + " ".join(d.text.split()),
+                    width=width,
+                    initial_indent=pad,
+                    subsequent_indent=pad + "  ",
+                )
+            )
+        for m in matches.get(c.id, []):
+            src = ", ".join(x for x in (m.publisher, m.date) if x)
+            text = f"FACT-CHECK {m.score:.2f} [{m.rating or '?'}] {m.claim_reviewed} ({src}) {m.url or ''}"
+            out.extend(textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=pad + "  "))
     return out
