@@ -39,3 +39,12 @@ def shared_data() -> Path:
 @pytest.fixture
 def example_text() -> str:
     return (REPO / "examples" / "kremlin-interview.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated_knowledge_base(tmp_path_factory, monkeypatch):
+    """Never read or write the user's own fact-check knowledge base or caches; never reach a model hub."""
+    home = tmp_path_factory.mktemp("presslens-home")
+    monkeypatch.setenv("PRESSLENS_KB", str(home / "factchecks.sqlite"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")

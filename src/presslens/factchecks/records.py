@@ -77,7 +77,10 @@ def _text(value: Any, name: str, required: bool = False) -> str | None:
 
 def make_record(fields: dict[str, Any]) -> FactCheck:
     """A validated record from flat fields; ``ValueError`` says what is wrong."""
-    claim = _text(fields.get("claim_reviewed", fields.get("claim")), "claim_reviewed", required=True)
+    raw = fields.get("claim_reviewed", fields.get("claim"))
+    if raw is not None and not isinstance(raw, str):
+        raise ValueError(f"claim_reviewed must be text, not {type(raw).__name__}")
+    claim = _text(raw, "claim_reviewed", required=True)
     if len(claim) > MAX_CLAIM_CHARS:
         raise ValueError(f"claim_reviewed longer than {MAX_CLAIM_CHARS} characters")
     rec = FactCheck(

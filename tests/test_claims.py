@@ -1,0 +1,108 @@
+"""Claims, their claimants, and the disputes an article contains."""
+
+from __future__ import annotations
+
+import presslens
+from presslens.claims import load_checkworthiness
+from presslens.evaluation.checkworthiness import average_precision, precision_at, r_precision, score_transcripts
+
+
+def claim_with(a: presslens.Analysis, fragment: str):
+    hits = [c for c in a.claims if fragment in c.text]
+    assert hits, f"no claim contains {fragment!r}; claims: {[c.text for c in a.claims]}"
+    return hits[0]
+
+
+def test_specific_factual_statements_outrank_pleasantries_questions_and_opinions():
+    model = load_checkworthiness()
+    factual = model.score(["Unemployment fell from 9 percent to 4.1 percent between 2012 and 2016."])[0]
+    for weak in ("Thank you all for coming tonight.", "I think we can do better.", "How are you?"):
+        assert factual > model.score([weak])[0] + 0.2, weak
+
+
+def test_claims_in_quotes_belong_to_the_speaker(example_text):
+    a = presslens.analyze(example_text, id="example", source="Wire")
+    c = claim_with(a, "NATO has turned Ukraine into a weapon of confrontation")
+    assert c.claimant.name == "Dmitry Peskov"
+    assert c.quote is not None and a.text[c.start : c.end] == c.text
+    quote = next(q for q in a.quotes if q.id == c.quote)
+    assert quote.start <= c.start and c.end <= quote.end
+    # The attribution inside a split quote ('…anyone," Peskov told the state broadcaster. "But…') is nobody's claim.
+    assert not any("told the state broadcaster" in x.text or "he replied" in x.text for x in a.claims)
+
+
+def test_reporter_voice_claims_belong_to_the_outlet():
+    text = (
+        "Factory output fell 4 percent in March, the steepest drop since 2009. "
+        "The ministry of industry expects a recovery in the summer."
+    )
+    a = presslens.analyze(text, id="t", source="Daily Wire Service")
+    c = claim_with(a, "Factory output fell 4 percent")
+    assert c.quote is None and c.claimant is not None and c.claimant.name == "Daily Wire Service"
+    b = presslens.analyze(text, id="t2")
+    assert claim_with(b, "Factory output fell 4 percent").claimant is None
+
+
+def test_questions_score_low(example_text):
+    a = presslens.analyze(example_text, id="example")
+    assert not any("Do you rule out" in c.text for c in a.claims)
+
+
+def test_the_disputed_denial_is_linked_to_its_evidence(example_text):
+    a = presslens.analyze(example_text, id="example")
+    c = claim_with(a, "there were no Russian soldiers in the Donbas")
+    assert c.claimant.name == "Dmitry Peskov"
+    disputes = [d for d in a.disputes if d.claim == c.id]
+    assert disputes, a.disputes
+    d = disputes[0]
+    assert d.text.startswith("despite reports that troops out of uniform") and d.cue.startswith("despite reports")
+    assert a.text[d.start : d.end] == d.text
+
+
+def test_a_dispute_in_the_next_sentence_reaches_back_to_the_quote():
+    text = (
+        '"There are no foreign fighters in the city," the commander, Colonel Ivan Sorin, said. '
+        "He made the remark despite reports that foreign volunteers have been seen at checkpoints."
+    )
+    a = presslens.analyze(text, id="t")
+    c = claim_with(a, "There are no foreign fighters in the city")
+    assert [d.cue for d in a.disputes if d.claim == c.id] == ["despite reports"]
+
+
+def test_look_alike_cues_are_not_disputes():
+    for text in (
+        "The match went ahead despite the rain, and the home side won 2-0 on Saturday.",
+        "The reporter was denied entry to the country at the airport on Tuesday.",
+        "The union rejected the offer of a 3 percent raise and said the strike would continue.",
+        "Contrary to expectations, turnout in the second round was higher than in the first.",
+    ):
+        a = presslens.analyze(text, id="t")
+        assert a.disputes == [], (text, a.disputes)
+
+
+def test_denial_and_no_evidence_cues():
+    a = presslens.analyze(
+        "Local media reported that the factory would close in June. The company denied the reports on Friday.", id="t"
+    )
+    assert any(d.cue.startswith("denied") for d in a.disputes)
+    b = presslens.analyze(
+        "Premier Dan Holt said the protests were organised by a foreign government, without providing evidence.", id="t"
+    )
+    c = claim_with(b, "the protests were organised by a foreign government")
+    assert [d.text for d in b.disputes if d.claim == c.id] == ["without providing evidence"]
+
+
+def test_json_round_trip_keeps_claims_and_disputes(example_text):
+    a = presslens.analyze(example_text, id="example")
+    data = a.to_dict()
+    assert {"claims", "disputes", "fact_checks"} <= set(data)
+    assert presslens.Analysis.from_dict(data).to_dict() == data
+
+
+def test_ranking_metrics():
+    labels, scores = [0, 1, 0, 1], [0.9, 0.8, 0.1, 0.7]
+    # ranks: 0 (neg), 1 (pos, P=1/2), 3 (pos, P=2/3)
+    assert abs(average_precision(labels, scores) - (0.5 + 2 / 3) / 2) < 1e-9
+    assert precision_at(labels, scores, 3) == 2 / 3
+    assert r_precision(labels, scores) == 0.5
+    assert score_transcripts([(labels, scores), ([0, 0], [0.1, 0.2])])["map"] == (0.5 + 2 / 3) / 4
