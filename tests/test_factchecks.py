@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 
 import presslens
+from conftest import REPO
 from presslens.evaluation.matching import average_precision_at, score_run
 from presslens.factchecks import KnowledgeBase, read_records
 from presslens.factchecks.encoder import encoder_available
