@@ -1,11 +1,12 @@
 """Speed and peak memory of `presslens analyze` against spaCy alone (the floor) and textacy (the peer).
 
-Usage:  python benchmarks/bench_speed.py [--data ../shared/data] [--n 240] [--workers 2]
+Usage:  python benchmarks/bench_speed.py [--data ../shared/data] [--n 240] [--workers 2] [--kb FILE]
 
 Each mode runs in its own process so that peak memory (max RSS of the process and its workers) is its own:
 - spacy:     the spaCy pipeline alone over the texts (nlp.pipe, n_process=workers);
 - quotes-only: part 1 of the analysis (entities, quotes, speakers: `analyze --only quotes`);
-- presslens: the whole analysis (quotes + persuasion techniques, frames, genre);
+- parts-1-2: quotes + persuasion techniques, frames, genre (`analyze --no-kb` before part 3 existed);
+- presslens: the whole analysis: parts 1-2 + claims, disputes and, with --kb, fact-check matching;
 - textacy:   the same spaCy pipeline, then textacy's direct_quotations on each doc (the peer extractor).
 Articles are the PolNeAR texts (train then dev, sorted by name), read from ../shared at run time.
 """
@@ -50,7 +51,7 @@ def _textacy_chunk(texts: list[str]) -> int:
     return found
 
 
-def run_mode(mode: str, texts: list[str], workers: int) -> dict:
+def run_mode(mode: str, texts: list[str], workers: int, kb: str | None = None) -> dict:
     from presslens.nlp import load_pipeline
 
     nlp = load_pipeline()
@@ -68,13 +69,17 @@ def run_mode(mode: str, texts: list[str], workers: int) -> dict:
         chunks = [texts[i : i + 16] for i in range(0, len(texts), 16)]
         with ProcessPoolExecutor(workers) as pool:
             quotes = sum(pool.map(_textacy_chunk, chunks))
-    elif mode in ("presslens", "quotes-only"):
+    elif mode in ("presslens", "quotes-only", "parts-1-2"):
         from presslens.ingest import Article
         from presslens.pipeline import analyze_many
 
-        components = ("quotes",) if mode == "quotes-only" else ("quotes", "techniques")
+        components = {
+            "quotes-only": ("quotes",),
+            "parts-1-2": ("quotes", "techniques"),
+            "presslens": ("quotes", "techniques", "claims"),
+        }[mode]
         articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-        for a in analyze_many(articles, workers=workers, components=components):
+        for a in analyze_many(articles, workers=workers, components=components, kb=kb if mode == "presslens" else None):
             quotes += len(a.quotes)
     else:
         raise SystemExit(f"unknown mode {mode}")
@@ -94,11 +99,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=240)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--mode", help=argparse.SUPPRESS)
-    ap.add_argument("--modes", default="spacy,quotes-only,presslens,textacy")
+    ap.add_argument("--modes", default="spacy,quotes-only,parts-1-2,presslens,textacy")
+    ap.add_argument("--kb", help="a fact-check knowledge base (.sqlite) for the presslens mode")
     args = ap.parse_args()
     texts = load_texts(Path(args.data), args.n)
     if args.mode:
-        print(json.dumps(run_mode(args.mode, texts, args.workers)))
+        print(json.dumps(run_mode(args.mode, texts, args.workers, args.kb)))
         return
     words = sum(len(t.split()) for t in texts)
     print(f"{len(texts)} articles, {words} words ({words / len(texts):.0f} per article), workers={args.workers}")
@@ -116,6 +122,7 @@ def main() -> None:
                 str(args.n),
                 "--workers",
                 str(args.workers),
+                *(["--kb", args.kb] if args.kb else []),
             ],
             capture_output=True,
             text=True,
@@ -123,11 +130,11 @@ def main() -> None:
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     floor = next((r["seconds"] for r in rows if r["mode"] == "spacy"), None)
-    print(f"{'mode':<10} {'seconds':>8} {'articles/s':>11} {'x spaCy':>8} {'peak MB':>8} {'quotes':>7}")
+    print(f"{'mode':<11} {'seconds':>8} {'articles/s':>11} {'x spaCy':>8} {'peak MB':>8} {'quotes':>7}")
     for r in rows:
         ratio = f"{r['seconds'] / floor:.2f}" if floor else "-"
         print(
-            f"{r['mode']:<10} {r['seconds']:>8} {r['articles_per_s']:>11} {ratio:>8} {r['peak_mb']:>8} {r['quotes']:>7}"
+            f"{r['mode']:<11} {r['seconds']:>8} {r['articles_per_s']:>11} {ratio:>8} {r['peak_mb']:>8} {r['quotes']:>7}"
         )
 
 

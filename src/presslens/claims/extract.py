@@ -38,8 +38,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def sentence_bounds(doc) -> list[tuple[int, int]]:
     out = []
+    text = doc.text  # built from the tokens on every access: read it once
     for sent in doc.sents:
-        s, e = _trim(doc.text, sent.start_char, sent.end_char)
+        s, e = _trim(text, sent.start_char, sent.end_char)
         if e > s:
             out.append((s, e))
     return out

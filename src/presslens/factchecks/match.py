@@ -62,12 +62,31 @@ def pair_features(query: str, candidate: Candidate, claim: str, best_bm25: float
     ]
 
 
+class Reranker:
+    """The re-ranking model and its calibration: ``probability`` ≈ the chance that a candidate checks the claim."""
+
+    def __init__(self, model, calibrator=None):
+        self.model, self.calibrator = model, calibrator
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        p = self.model.predict_proba(X)[:, 1]
+        if self.calibrator is None:
+            return p
+        z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)).reshape(-1, 1)
+        return self.calibrator.predict_proba(z)[:, 1]
+
+
 @lru_cache(maxsize=2)
-def load_reranker(path: str | None = None):
+def load_reranker(path: str | None = None) -> Reranker | None:
     import joblib
 
     target = Path(path) if path else DEFAULT_RERANKER_PATH
-    return joblib.load(target) if target.exists() else None
+    if not target.exists():
+        return None
+    bundle = joblib.load(target)
+    if isinstance(bundle, dict):
+        return Reranker(bundle["reranker"], bundle.get("calibrator"))
+    return Reranker(bundle)
 
 
 class Matcher:
@@ -125,7 +144,7 @@ class Matcher:
             elif use_reranker and pool:
                 best = max(c.bm25 for c in pool)
                 X = np.array([pair_features(claim, c, texts[c.rowid].claim_reviewed, best) for c in pool])
-                for c, p in zip(pool, self.reranker.predict_proba(X)[:, 1], strict=True):
+                for c, p in zip(pool, self.reranker.probability(X), strict=True):
                     c.score = float(p)
                 ranked = sorted(pool, key=lambda c: -c.score)
             else:

@@ -81,6 +81,20 @@ def examples(
     return np.array(X), np.array(y), groups
 
 
+def calibrate(model, X: np.ndarray, y: np.ndarray, groups: list, top: int = 3):
+    """Platt scaling on each query's best candidates: the re-ranker is fit on every candidate, most of them
+    hopeless, so its raw probability understates the chance that a top candidate is right."""
+    from sklearn.linear_model import LogisticRegression
+
+    p = model.predict_proba(X)[:, 1]
+    by_query: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        by_query[g].append(i)
+    keep = [i for idx in by_query.values() for i in sorted(idx, key=lambda i: -p[i])[:top]]
+    z = np.log(np.clip(p[keep], 1e-6, 1 - 1e-6) / np.clip(1 - p[keep], 1e-6, 1)).reshape(-1, 1)
+    return LogisticRegression(C=1.0, random_state=SEED).fit(z, y[keep])
+
+
 def train(data: str | Path, out: str | Path, log=print) -> dict:
     import joblib
     from sklearn.linear_model import LogisticRegression
@@ -98,12 +112,13 @@ def train(data: str | Path, out: str | Path, log=print) -> dict:
     negatives = unmatched_lines(v1 / "transcripts", set(queries), names, NEGATIVE_LINES_PER_QUERY * len(train_qrels))
     train_queries = {q: queries[q] for q in train_qrels} | negatives
     log(f"{len(train_qrels)} training queries with a fact-check, {len(negatives)} transcript sentences without")
-    X, y, _ = examples(Matcher(kb, encoder), train_queries, train_qrels)
+    X, y, groups = examples(Matcher(kb, encoder), train_queries, train_qrels)
     model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED).fit(X, y)
     log(f"{len(y)} pairs, {int(y.sum())} positive; weights {np.round(model.coef_[0], 3).tolist()}")
+    calibrator = calibrate(model, X, y, groups)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, out)
+    joblib.dump({"reranker": model, "calibrator": calibrator}, out)
     meta = {"pairs": len(y), "positives": int(y.sum()), "threshold": DEFAULT_THRESHOLD, "seed": SEED}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
