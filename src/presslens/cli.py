@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         "~/.local/share/presslens/factchecks.sqlite when it exists)",
     )
     a.add_argument("--no-kb", action="store_true", help="do not match claims to fact-checks")
+    a.add_argument(
+        "--match-threshold",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="show fact-checks whose match probability is at least P (default 0.5; lower finds more, with more false alarms)",
+    )
     a.set_defaults(func=_cmd_analyze)
 
     t = sub.add_parser("train", help="train the models PressLens ships")
@@ -141,6 +148,9 @@ def _cmd_analyze(args) -> int:
         from presslens.factchecks import default_kb_path
 
         kb = args.kb or (str(default_kb_path()) if default_kb_path().exists() else None)
+    from presslens.pipeline import set_match_threshold
+
+    set_match_threshold(args.match_threshold)
     results = analyze_many(items, spacy_model=args.spacy_model, workers=workers, components=components, kb=kb)
     show_progress = len(items) > 3 and not args.no_progress
     if show_progress:

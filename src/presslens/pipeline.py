@@ -69,7 +69,7 @@ def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS,
         if kb is not None:
             from presslens.factchecks.match import match_claims, matcher_for
 
-            match_claims(analysis, matcher_for(str(kb)))
+            match_claims(analysis, matcher_for(str(kb)), _match_threshold)
     return analysis
 
 
@@ -77,11 +77,19 @@ def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS,
 _worker_model: str | None = None
 _worker_components: tuple[str, ...] = COMPONENTS
 _worker_kb: str | None = None
+_match_threshold = 0.5
 
 
-def _init_worker(spacy_model: str | None, components: tuple[str, ...], kb: str | None) -> None:
+def set_match_threshold(threshold: float) -> None:
+    """The re-ranker probability at or above which a fact-check is shown (default 0.5; see docs/evaluation.md)."""
+    global _match_threshold
+    _match_threshold = threshold
+
+
+def _init_worker(spacy_model: str | None, components: tuple[str, ...], kb: str | None, threshold: float) -> None:
     global _worker_model, _worker_components, _worker_kb
     _worker_model, _worker_components, _worker_kb = spacy_model, components, kb
+    set_match_threshold(threshold)
     _limit_torch_threads()
     load_pipeline(spacy_model)
 
@@ -155,7 +163,7 @@ def analyze_many(
         for chunk in chunks:
             yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb))
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components, kb)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components, kb, _match_threshold)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             articles = [x for x in chunk if isinstance(x, Article)]
