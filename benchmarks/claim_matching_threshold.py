@@ -16,7 +16,13 @@ from pathlib import Path
 from presslens.factchecks.encoder import load_encoder
 from presslens.factchecks.match import Matcher, load_reranker
 from presslens.factchecks.store import open_kb
-from presslens.factchecks.train import NEGATIVE_LINES_PER_QUERY, read_qrels, read_queries, transcript_of, unmatched_lines
+from presslens.factchecks.train import (
+    NEGATIVE_LINES_PER_QUERY,
+    read_qrels,
+    read_queries,
+    transcript_of,
+    unmatched_lines,
+)
 
 
 def main() -> None:
