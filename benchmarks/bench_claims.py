@@ -4,8 +4,9 @@ Usage:  HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --kb KB.sqlite [--dat
         HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --import-test [--records 20000]
 
 Per article (single process; parsing and quotes are done first and not timed): check-worthiness scoring and
-dispute rules, then matching the claims against the knowledge base (BM25 + MiniLM + re-ranker), with the
-encoder on 1 thread (as in a 2-worker batch) and on 2 threads. Articles are PolNeAR texts from ../shared.
+dispute rules, then matching the claims against the knowledge base (BM25 + MiniLM + re-ranker), one article
+at a time and in chunks of 8 articles (as `analyze_many` workers do), with the encoder on 1 thread (as in a
+2-worker batch) and on 2 threads. Articles are PolNeAR texts from ../shared.
 --import-test writes N synthetic ClaimReview records (generated sentences, no third-party text) to a temporary
 JSON file and times `KnowledgeBase.import_records` and the embedding step separately.
 """
@@ -27,7 +28,7 @@ def bench_articles(kb_path: str, data: Path, n: int) -> None:
 
     from presslens.claims import detect_claims, load_checkworthiness
     from presslens.entities import cluster_entities
-    from presslens.factchecks.match import match_claims, matcher_for
+    from presslens.factchecks.match import match_claims, match_many, matcher_for
     from presslens.model import Analysis
     from presslens.nlp import load_pipeline
     from presslens.quotes import extract_quotes
@@ -55,14 +56,24 @@ def bench_articles(kb_path: str, data: Path, n: int) -> None:
             t0 = time.perf_counter()
             detect_claims(a, doc, model)
             t1 = time.perf_counter()
-            match_claims(a, matcher)
+            match_claims(a, matcher, top=0)
             t2 = time.perf_counter()
             claims_ms.append((t1 - t0) * 1000)
             match_ms.append((t2 - t1) * 1000)
             n_claims.append(len(a.claims))
+        analyses = [a for a, _ in prepared]
+        for top in (3, 5, 0):
+            t0 = time.perf_counter()
+            for i in range(0, len(analyses), 8):  # as a batch worker does: one encoder pass per chunk of 8 articles
+                match_many(analyses[i : i + 8], matcher, top=top)
+            chunked = (time.perf_counter() - t0) * 1000 / len(analyses)
+            print(
+                f"torch threads {threads}, --match-top {top}: matching in chunks of 8 articles {chunked:.1f} ms/article;"
+                f" claims+disputes+matching {statistics.mean(claims_ms) + chunked:.1f} ms/article"
+            )
         total = [c + m for c, m in zip(claims_ms, match_ms, strict=True)]
         print(
-            f"torch threads {threads}: claims+disputes {statistics.mean(claims_ms):.1f} ms/article, matching "
+            f"torch threads {threads}, one article at a time, every claim: claims+disputes {statistics.mean(claims_ms):.1f} ms/article, matching "
             f"{statistics.mean(match_ms):.1f} ms/article, total {statistics.mean(total):.1f} ms (median "
             f"{statistics.median(total):.1f}); {statistics.mean(n_claims):.1f} claims/article"
         )

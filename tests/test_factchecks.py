@@ -155,6 +155,14 @@ def test_analyze_shows_the_matching_fact_check_with_one_imported_kb(tmp_path):
     # Nothing similar is known for Peskov's "weapon of confrontation": no match is shown.
     weapon = next(c for c in a.claims if "weapon of confrontation" in c.text)
     assert next(m.matches for m in a.fact_checks if m.claim == weapon.id) == []
+    # By default three claims are looked up (disputed first); --match-top 0 looks up all of them.
+    assert len(a.fact_checks) == 3
+    r = run("analyze", str(EXAMPLE), "--kb", kb, "--format", "json", "--match-top", "0")
+    data = json.loads(r.stdout)
+    assert len(data["fact_checks"]) == len(data["claims"])
+    nato = next(c["id"] for c in data["claims"] if "no plans to deploy combat troops" in c["text"])
+    found = next(m["matches"] for m in data["fact_checks"] if m["claim"] == nato)
+    assert found and found[0]["url"].endswith("nato-combat-troops-ukraine")
     r = run("analyze", str(EXAMPLE), "--kb", kb, "--format", "html")
     assert r.returncode == 0 and "fact-checked" in r.stdout and 'data-layer="claims"' in r.stdout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -69,7 +70,7 @@ def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS,
         if kb is not None:
             from presslens.factchecks.match import match_claims, matcher_for
 
-            match_claims(analysis, matcher_for(str(kb)), _match_threshold)
+            match_claims(analysis, matcher_for(str(kb)), _match_threshold, top=_match_top)
     return analysis
 
 
@@ -78,26 +79,28 @@ _worker_model: str | None = None
 _worker_components: tuple[str, ...] = COMPONENTS
 _worker_kb: str | None = None
 _match_threshold = 0.5
+_match_top = 3
 
 
-def set_match_threshold(threshold: float) -> None:
-    """The re-ranker probability at or above which a fact-check is shown (default 0.5; see docs/evaluation.md)."""
-    global _match_threshold
-    _match_threshold = threshold
+def configure_matching(threshold: float = 0.5, top: int = 3) -> None:
+    """Fact-check matching: show matches with probability ≥ ``threshold`` (docs/evaluation.md); look up the
+    ``top`` claims of each article, disputed ones first, then the most check-worthy (0 = all; docs/benchmarks.md)."""
+    global _match_threshold, _match_top
+    _match_threshold, _match_top = threshold, top
 
 
-def _init_worker(spacy_model: str | None, components: tuple[str, ...], kb: str | None, threshold: float) -> None:
+def _init_worker(
+    spacy_model: str | None, components: tuple[str, ...], kb: str | None, matching: tuple[float, int]
+) -> None:
     global _worker_model, _worker_components, _worker_kb
     _worker_model, _worker_components, _worker_kb = spacy_model, components, kb
-    set_match_threshold(threshold)
+    configure_matching(*matching)
     _limit_torch_threads()
     load_pipeline(spacy_model)
 
 
 def _limit_torch_threads() -> None:
     """Workers share the cores: one thread each for the sentence encoder, as spaCy uses."""
-    import sys
-
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
     os.environ["OMP_NUM_THREADS"] = "1"
@@ -116,11 +119,23 @@ def _analyze_chunk(
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for article in articles:
         try:
-            out.append(analyze_doc(article, next(docs), components, kb))
+            out.append(analyze_doc(article, next(docs), components))
         except PressLensError as exc:
             out.append(InputError(article.id, str(exc)))
         except Exception as exc:  # a bug must not sink the batch: report the record and go on
             out.append(InputError(article.id, f"analysis failed ({type(exc).__name__}: {exc})"))
+    if kb is not None and "claims" in components:
+        from presslens.factchecks.match import match_many, matcher_for
+
+        good = [a for a in out if isinstance(a, Analysis)]
+        try:  # the whole chunk's claims in one encoder batch
+            match_many(good, matcher_for(str(kb)), _match_threshold, top=_match_top)
+        except PressLensError:
+            raise
+        except Exception as exc:  # matching must not lose the analyses: they go out unmatched
+            for a in good:
+                a.fact_checks = []
+            print(f"presslens: fact-check matching failed ({type(exc).__name__}: {exc})", file=sys.stderr)
     return out
 
 
@@ -163,7 +178,7 @@ def analyze_many(
         for chunk in chunks:
             yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb))
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components, kb, _match_threshold)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components, kb, (_match_threshold, _match_top))) as pool:
         pending: deque = deque()
         for chunk in chunks:
             articles = [x for x in chunk if isinstance(x, Article)]

@@ -169,28 +169,54 @@ def matcher_for(kb_path: str) -> Matcher:
     return Matcher(kb, encoder, load_reranker() if encoder is not None else None)
 
 
-def match_claims(analysis, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3) -> None:
-    """Set ``analysis.fact_checks``: per claim, the fact-checks scoring at or above ``threshold`` (best ``k``).
+DEFAULT_TOP = 3
+
+
+def claims_to_match(analysis, top: int = DEFAULT_TOP) -> list:
+    """The claims looked up: the disputed ones first, then the most check-worthy, ``top`` in all (0 = every claim).
+
+    Encoding a claim costs about 25 ms of one core, most of the matching cost; the default keeps the whole
+    claims step within 50 ms per article on 2 cores (docs/benchmarks.md)."""
+    disputed = {d.claim for d in analysis.disputes}
+    ranked = sorted(analysis.claims, key=lambda c: (c.id not in disputed, -c.checkworthiness))
+    chosen = {c.id for c in (ranked if top <= 0 else ranked[:top])}
+    return [c for c in analysis.claims if c.id in chosen]
+
+
+def match_claims(
+    analysis, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3, top: int = DEFAULT_TOP
+) -> None:
+    """Set ``analysis.fact_checks``: for each claim looked up (``claims_to_match``), the fact-checks scoring at or
+    above ``threshold`` (best ``k``); an empty list means nothing similar is known."""
+    match_many([analysis], matcher, threshold, k, top)
+
+
+def match_many(
+    analyses: list, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3, top: int = DEFAULT_TOP
+) -> None:
+    """``match_claims`` for several analyses in one pass: the encoder runs on all their claims in one batch.
 
     Without the re-ranker (BM25 only) scores are not probabilities, so nothing is shown rather than guessed.
     """
     from presslens.model import ClaimMatches, FactCheckMatch
 
-    if not analysis.claims:
-        analysis.fact_checks = []
-        return
+    selected = {id(a): claims_to_match(a, top) for a in analyses}
+    claims = [c for a in analyses for c in selected[id(a)]]
     method = "reranked" if matcher.reranker is not None else "bm25"
-    ranked = matcher.rank([c.text for c in analysis.claims], method, k=k)
+    ranked = matcher.rank([c.text for c in claims], method, k=k) if claims else []
     records = matcher.kb.get(sorted({c.rowid for r in ranked for c in r}))
-    out = []
-    for claim, cands in zip(analysis.claims, ranked, strict=True):
-        matches = []
-        if method == "reranked":
-            for c in cands:
-                if c.score >= threshold:
-                    r = records[c.rowid]
-                    matches.append(
-                        FactCheckMatch(r.id, r.claim_reviewed, r.rating, r.publisher, r.url, r.date, c.score)
-                    )
-        out.append(ClaimMatches(claim.id, matches))
-    analysis.fact_checks = out
+    results = iter(ranked)
+    for a in analyses:
+        out = []
+        for claim in selected[id(a)]:
+            cands = next(results)
+            matches = []
+            if method == "reranked":
+                for c in cands:
+                    if c.score >= threshold:
+                        r = records[c.rowid]
+                        matches.append(
+                            FactCheckMatch(r.id, r.claim_reviewed, r.rating, r.publisher, r.url, r.date, c.score)
+                        )
+            out.append(ClaimMatches(claim.id, matches))
+        a.fact_checks = out

@@ -161,6 +161,7 @@ class KnowledgeBase:
             cur.execute("ROLLBACK")
             raise
         self._vectors = None
+        self.__dict__.pop("_df", None)
         return report
 
     def build_index(self, encoder, batch_size: int = 256, log: Callable[[str], None] | None = None) -> int:
@@ -212,11 +213,27 @@ class KnowledgeBase:
 
     def bm25(self, query: str, k: int = 20) -> list[tuple[int, float]]:
         """``(rowid, score)`` best first; the score is FTS5's BM25 negated (higher is better)."""
-        terms = fts_terms(query)
+        terms = self._discriminating(fts_terms(query))
         if not terms:
             return []
         sql = "SELECT rowid, bm25(factchecks_fts, 1.0, 0.5, 0.5) FROM factchecks_fts WHERE factchecks_fts MATCH ? ORDER BY bm25(factchecks_fts, 1.0, 0.5, 0.5) LIMIT ?"
         return [(r, -s) for r, s in self.conn.execute(sql, (" OR ".join(terms), k))]
+
+    def _discriminating(self, terms: list[str], max_share: float = 0.05, max_terms: int = 12) -> list[str]:
+        """The query's rarer terms: a term in more than 5 % of the records ("says", "percent") adds little to BM25
+        but makes FTS5 score most of the table; at most 12 terms, rarest first. Document counts are cached."""
+        if not terms:
+            return terms
+        cache = self.__dict__.setdefault("_df", {})
+        if "_n" not in cache:  # cleared by every import
+            cache["_n"] = len(self)
+        n = cache["_n"]
+        for t in terms:
+            if t not in cache:
+                cache[t] = self.conn.execute("SELECT count(*) FROM factchecks_fts WHERE factchecks_fts MATCH ?", (t,)).fetchone()[0]
+        ranked = sorted((cache[t], t) for t in terms if cache[t] > 0)
+        keep = [t for df, t in ranked if df <= max_share * n][:max_terms]
+        return keep or [t for _, t in ranked[:max_terms]]
 
     def vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """``(rowids, unit vectors as float32)`` of the records embedded with ``model``."""
