@@ -39,7 +39,9 @@ def bench_articles(kb_path: str, data: Path, n: int) -> None:
     nlp = load_pipeline()
     model = load_checkworthiness()
     matcher = matcher_for(kb_path)
-    print(f"{len(files)} articles; knowledge base {len(matcher.kb)} fact-checks; encoder: {matcher.encoder is not None}")
+    print(
+        f"{len(files)} articles; knowledge base {len(matcher.kb)} fact-checks; encoder: {matcher.encoder is not None}"
+    )
     prepared = []
     for f in files:
         text = f.read_text(encoding="utf-8")

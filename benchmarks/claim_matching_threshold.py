@@ -37,7 +37,10 @@ def main() -> None:
     queries = read_queries(v1 / "iclaims.queries")
     train_qrels, dev = read_qrels(v1 / "train.tsv"), read_qrels(v1 / "dev.tsv")
     used = unmatched_lines(
-        v1 / "transcripts", set(queries), {transcript_of(q) for q in train_qrels}, NEGATIVE_LINES_PER_QUERY * len(train_qrels)
+        v1 / "transcripts",
+        set(queries),
+        {transcript_of(q) for q in train_qrels},
+        NEGATIVE_LINES_PER_QUERY * len(train_qrels),
     )
     pool = unmatched_lines(v1 / "transcripts", set(queries), {transcript_of(q) for q in dev}, 10**6, seed=7)
     negatives = [t for q, t in pool.items() if q not in used][: args.negatives]
@@ -56,7 +59,9 @@ def main() -> None:
             correct += sum(h in dev[q] for h in hits)
             found += any(h in dev[q] for h in hits)
         alarms = sum(1 for r in ranked_neg if r and r[0].score >= th)
-        print(f"{th:>9} {found / len(qids):>7.3f} {correct / shown if shown else 0:>10.3f} {alarms / len(negatives):>13.3f}")
+        print(
+            f"{th:>9} {found / len(qids):>7.3f} {correct / shown if shown else 0:>10.3f} {alarms / len(negatives):>13.3f}"
+        )
 
 
 if __name__ == "__main__":

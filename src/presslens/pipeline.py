@@ -178,7 +178,9 @@ def analyze_many(
         for chunk in chunks:
             yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb))
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spacy_model, components, kb, (_match_threshold, _match_top))) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(spacy_model, components, kb, (_match_threshold, _match_top))
+    ) as pool:
         pending: deque = deque()
         for chunk in chunks:
             articles = [x for x in chunk if isinstance(x, Article)]

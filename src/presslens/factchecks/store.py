@@ -230,7 +230,9 @@ class KnowledgeBase:
         n = cache["_n"]
         for t in terms:
             if t not in cache:
-                cache[t] = self.conn.execute("SELECT count(*) FROM factchecks_fts WHERE factchecks_fts MATCH ?", (t,)).fetchone()[0]
+                cache[t] = self.conn.execute(
+                    "SELECT count(*) FROM factchecks_fts WHERE factchecks_fts MATCH ?", (t,)
+                ).fetchone()[0]
         ranked = sorted((cache[t], t) for t in terms if cache[t] > 0)
         keep = [t for df, t in ranked if df <= max_share * n][:max_terms]
         return keep or [t for _, t in ranked[:max_terms]]
