@@ -106,3 +106,17 @@ def test_ranking_metrics():
     assert precision_at(labels, scores, 3) == 2 / 3
     assert r_precision(labels, scores) == 0.5
     assert score_transcripts([(labels, scores), ([0, 0], [0.1, 0.2])])["map"] == (0.5 + 2 / 3) / 4
+
+
+def test_claims_panel_escapes_fact_check_text_and_drops_unsafe_links():
+    from presslens.model import Claim, ClaimMatches, Dispute, FactCheckMatch
+
+    text = "The mayor said 40 bridges were <b>closed</b>. Records contradict that."
+    a = presslens.Analysis(id="t", text=text)
+    a.claims = [Claim("c1", 0, 45, text[0:45], 0.9)]
+    a.disputes = [Dispute("c1", 47, 71, text[47:71], "contradict that")]
+    evil = FactCheckMatch("x", "<script>alert(1)</script>", '"><img onerror=x>', "P", "javascript:alert(1)", None, 0.9)
+    a.fact_checks = [ClaimMatches("c1", [evil])]
+    html = a.to_html()
+    assert "<script>alert(1)" not in html and "<img onerror" not in html and "javascript:" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and 'data-layer="claims"' in html

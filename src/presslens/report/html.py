@@ -236,6 +236,8 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
             f'<div class="who" style="--c:{c}"><h3><span class="sw"></span>{escape(name)}{etype}'
             f' <span class="etype">· {len(quotes)}</span></h3><ol>{"".join(items)}</ol></div>'
         )
+    if a.claims:
+        parts.append(_claims_panel(a))
     if a.techniques:
         tally = Counter(t.technique for t in a.techniques)
         items = "".join(
@@ -246,8 +248,6 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         parts.append(
             f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{items}</ol></div>'
         )
-    if a.claims:
-        parts.append(_claims_panel(a))
     return "".join(parts) or "<p>No quotes found.</p>"
 
 
