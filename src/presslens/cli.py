@@ -101,7 +101,6 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
     tp.set_defaults(func=_cmd_train_persuasion)
     cli_claims.add_train_commands(tsub)
-    cli_claims.add_train_matching_commands(tsub)
     t.set_defaults(func=lambda args: (t.print_help(), 2)[1])
 
     cli_claims.add_factcheck_commands(sub)
@@ -137,7 +136,6 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("--json", action="store_true", help="print the scores as JSON")
     ep.set_defaults(func=_cmd_eval_persuasion)
     cli_claims.add_eval_commands(esub)
-    cli_claims.add_eval_matching_commands(esub)
     e.set_defaults(func=lambda args: (e.print_help(), 2)[1])
     return p
 

@@ -25,6 +25,16 @@ def add_train_commands(tsub) -> None:
     tc.add_argument("--out", metavar="FILE", help="where to write the model (default: the package's models folder)")
     tc.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
     tc.set_defaults(func=_cmd_train_checkworthiness)
+    tm = tsub.add_parser(
+        "claim-matching",
+        help="the re-ranker that calibrates fact-check matches",
+        description="Fit the claim-matching re-ranker on the CheckThat! 2021 Task 2B training queries in DIR.",
+    )
+    tm.add_argument(
+        "--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/claim-matching/politifact"
+    )
+    tm.add_argument("--out", metavar="FILE", help="where to write the model (default: the package's models folder)")
+    tm.set_defaults(func=_cmd_train_claim_matching)
 
 
 def add_eval_commands(esub) -> None:
@@ -41,6 +51,33 @@ def add_eval_commands(esub) -> None:
     ec.add_argument("--save-predictions", metavar="FILE", help="write transcript<TAB>line<TAB>score for every line")
     ec.add_argument("--json", action="store_true", help="print the scores as JSON")
     ec.set_defaults(func=_cmd_eval_checkworthiness)
+    em = esub.add_parser(
+        "claim-matching",
+        help="ranking known fact-checks for claims (CheckThat! 2021 Task 2B)",
+        description=(
+            "Rank the knowledge base for each query and print MAP@k (MAP@5 primary) and MRR. --kb: a .sqlite "
+            "knowledge base, or the PolitiFact folder/.tar.gz as in ../shared (imported once into a cache)."
+        ),
+    )
+    em.add_argument("--queries", required=True, metavar="FILE", help="query_id<TAB>text per line")
+    em.add_argument("--qrels", metavar="FILE", help="query_id<TAB>0<TAB>vclaim_id<TAB>1 per line (optional)")
+    em.add_argument("--kb", required=True, metavar="PATH")
+    em.add_argument("--method", choices=["bm25", "semantic", "fused", "reranked", "all"], default="reranked")
+    em.add_argument("--save-run", metavar="FILE", help="write the ranking in TREC format (top 20 per query)")
+    em.add_argument("--json", action="store_true", help="print the scores as JSON")
+    em.set_defaults(func=_cmd_eval_claim_matching)
+    ed = esub.add_parser(
+        "disputes",
+        help="disputes found in the article itself",
+        description=(
+            "Precision and recall of dispute links on a JSON Lines gold set of short texts (default: the one in "
+            "benchmarks/data/disputes.jsonl); see docs/evaluation.md for the format."
+        ),
+    )
+    ed.add_argument("--gold", metavar="FILE", help="JSON Lines gold set")
+    ed.add_argument("--verbose", action="store_true", help="list every miss and false alarm")
+    ed.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ed.set_defaults(func=_cmd_eval_disputes)
 
 
 def _cmd_train_checkworthiness(args) -> int:
@@ -78,49 +115,6 @@ def _cmd_eval_checkworthiness(args) -> int:
     print(f"MAP {result['map']:.4f}   R-precision {result['r_precision']:.4f}")
     print("   ".join(f"P@{k} {result[f'p@{k}']:.4f}" for k in KS))
     return 0
-
-
-def add_eval_matching_commands(esub) -> None:
-    em = esub.add_parser(
-        "claim-matching",
-        help="ranking known fact-checks for claims (CheckThat! 2021 Task 2B)",
-        description=(
-            "Rank the knowledge base for each query and print MAP@k (MAP@5 primary) and MRR. --kb: a .sqlite "
-            "knowledge base, or the PolitiFact folder/.tar.gz as in ../shared (imported once into a cache)."
-        ),
-    )
-    em.add_argument("--queries", required=True, metavar="FILE", help="query_id<TAB>text per line")
-    em.add_argument("--qrels", metavar="FILE", help="query_id<TAB>0<TAB>vclaim_id<TAB>1 per line (optional)")
-    em.add_argument("--kb", required=True, metavar="PATH")
-    em.add_argument("--method", choices=["bm25", "semantic", "fused", "reranked", "all"], default="reranked")
-    em.add_argument("--save-run", metavar="FILE", help="write the ranking in TREC format (top 20 per query)")
-    em.add_argument("--json", action="store_true", help="print the scores as JSON")
-    em.set_defaults(func=_cmd_eval_claim_matching)
-    ed = esub.add_parser(
-        "disputes",
-        help="disputes found in the article itself",
-        description=(
-            "Precision and recall of dispute links on a JSON Lines gold set of short texts (default: the one in "
-            "benchmarks/data/disputes.jsonl); see docs/evaluation.md for the format."
-        ),
-    )
-    ed.add_argument("--gold", metavar="FILE", help="JSON Lines gold set")
-    ed.add_argument("--verbose", action="store_true", help="list every miss and false alarm")
-    ed.add_argument("--json", action="store_true", help="print the scores as JSON")
-    ed.set_defaults(func=_cmd_eval_disputes)
-
-
-def add_train_matching_commands(tsub) -> None:
-    tm = tsub.add_parser(
-        "claim-matching",
-        help="the re-ranker that calibrates fact-check matches",
-        description="Fit the claim-matching re-ranker on the CheckThat! 2021 Task 2B training queries in DIR.",
-    )
-    tm.add_argument(
-        "--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/claim-matching/politifact"
-    )
-    tm.add_argument("--out", metavar="FILE", help="where to write the model (default: the package's models folder)")
-    tm.set_defaults(func=_cmd_train_claim_matching)
 
 
 def _cmd_train_claim_matching(args) -> int:
@@ -320,8 +314,9 @@ def _cmd_fc_search(args) -> int:
     from presslens.factchecks import KnowledgeBase
     from presslens.factchecks.match import matcher_for
 
-    KnowledgeBase(args.kb, readonly=True).close()
-    matcher = matcher_for(str(KnowledgeBase(args.kb, readonly=True).path))
+    with KnowledgeBase(args.kb, readonly=True) as kb:  # a missing or foreign file fails here, with one line
+        path = str(kb.path)
+    matcher = matcher_for(path)
     method = args.method or ("reranked" if matcher.reranker is not None else "bm25")
     if method != "bm25" and matcher.encoder is None:
         method = "bm25"

@@ -13,21 +13,19 @@ Each stage is measured on its own by ``presslens eval claim-matching --method``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from presslens.factchecks.store import KnowledgeBase
+from presslens.factchecks.store import KnowledgeBase, content_words
 
 RRF_K = 60
 POOL = 30
 METHODS = ("bm25", "semantic", "fused", "reranked")
 DEFAULT_RERANKER_PATH = Path(__file__).parent / "models" / "claim-matching-v1.joblib"
 DEFAULT_THRESHOLD = 0.5
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -41,14 +39,8 @@ class Candidate:
     score: float = 0.0
 
 
-def _content(text: str) -> set[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
-
-
 def pair_features(query: str, candidate: Candidate, claim: str, best_bm25: float) -> list[float]:
-    q, c = _content(query), _content(claim)
+    q, c = content_words(query), content_words(claim)
     overlap = len(q & c) / max(1, len(q))
     numbers = {w for w in q if w.isdigit()}
     return [
@@ -105,7 +97,9 @@ class Matcher:
             ids, mat = self.kb.vectors(self.encoder.name)
             if len(ids):
                 sims = self.encoder.encode(claims) @ mat.T
-                top = np.argsort(-sims, axis=1)[:, :pool]
+                m = min(pool, sims.shape[1])
+                top = np.argpartition(-sims, m - 1, axis=1)[:, :m]  # the best m, unordered; then order just those
+                top = np.take_along_axis(top, np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1), axis=1)
                 sem = [[(int(ids[j]), float(sims[i, j])) for j in row] for i, row in enumerate(top)]
         out = []
         for i, claim in enumerate(claims):

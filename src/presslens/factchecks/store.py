@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ class KnowledgeBase:
         except sqlite3.DatabaseError as exc:
             raise PressLensError(f"{self.path}: not a PressLens knowledge base ({exc})") from None
         self._vectors: tuple[np.ndarray, np.ndarray, str] | None = None
+        self._df: dict[str, int] = {}  # FTS5 document counts of query terms; "_n" = record count
 
     def close(self) -> None:
         self.conn.close()
@@ -161,7 +163,7 @@ class KnowledgeBase:
             cur.execute("ROLLBACK")
             raise
         self._vectors = None
-        self.__dict__.pop("_df", None)
+        self._df = {}
         return report
 
     def build_index(self, encoder, batch_size: int = 256, log: Callable[[str], None] | None = None) -> int:
@@ -224,7 +226,7 @@ class KnowledgeBase:
         but makes FTS5 score most of the table; at most 12 terms, rarest first. Document counts are cached."""
         if not terms:
             return terms
-        cache = self.__dict__.setdefault("_df", {})
+        cache = self._df
         if "_n" not in cache:  # cleared by every import
             cache["_n"] = len(self)
         n = cache["_n"]
@@ -257,20 +259,19 @@ class KnowledgeBase:
         return self.conn.execute(sql, (model,)).fetchone()[0]
 
 
-_STOP = None
+_WORD = re.compile(r"\w+")
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that are not spaCy stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
 def fts_terms(query: str) -> list[str]:
     """Content words of a query as quoted FTS5 terms (quoting keeps FTS5 syntax in article text inert)."""
-    global _STOP
-    if _STOP is None:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        _STOP = STOP_WORDS
-    import re
-
-    words = {w.lower() for w in re.findall(r"\w+", query)}
-    return sorted(f'"{w}"' for w in words if w not in _STOP and (len(w) > 1 or w.isdigit()))
+    return sorted(f'"{w}"' for w in content_words(query) if len(w) > 1 or w.isdigit())
 
 
 def open_kb(source: str | Path, encoder=None, log: Callable[[str], None] | None = None) -> KnowledgeBase:
