@@ -7,6 +7,8 @@ Each mode runs in its own process so that peak memory (max RSS of the process an
 - quotes-only: part 1 of the analysis (entities, quotes, speakers: `analyze --only quotes`);
 - parts-1-2: quotes + persuasion techniques, frames, genre (`analyze --no-kb` before part 3 existed);
 - presslens: the whole analysis: parts 1-2 + claims, disputes and, with --kb, fact-check matching;
+- parts-1-2-accurate: parts-1-2 with the fine-tuned technique tagger (`analyze --accurate --only ...`);
+- accurate:  the whole analysis with `--accurate`;
 - textacy:   the same spaCy pipeline, then textacy's direct_quotations on each doc (the peer extractor).
 Articles are the PolNeAR texts (train then dev, sorted by name), read from ../shared at run time.
 """
@@ -69,7 +71,7 @@ def run_mode(mode: str, texts: list[str], workers: int, kb: str | None = None) -
         chunks = [texts[i : i + 16] for i in range(0, len(texts), 16)]
         with ProcessPoolExecutor(workers) as pool:
             quotes = sum(pool.map(_textacy_chunk, chunks))
-    elif mode in ("presslens", "quotes-only", "parts-1-2"):
+    elif mode in ("presslens", "quotes-only", "parts-1-2", "parts-1-2-accurate", "accurate"):
         from presslens.ingest import Article
         from presslens.pipeline import analyze_many
 
@@ -77,9 +79,13 @@ def run_mode(mode: str, texts: list[str], workers: int, kb: str | None = None) -
             "quotes-only": ("quotes",),
             "parts-1-2": ("quotes", "techniques"),
             "presslens": ("quotes", "techniques", "claims"),
+            "parts-1-2-accurate": ("quotes", "techniques"),
+            "accurate": ("quotes", "techniques", "claims"),
         }[mode]
+        accurate = "accurate" in mode
+        use_kb = kb if mode in ("presslens", "accurate") else None
         articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-        for a in analyze_many(articles, workers=workers, components=components, kb=kb if mode == "presslens" else None):
+        for a in analyze_many(articles, workers=workers, components=components, kb=use_kb, accurate=accurate):
             quotes += len(a.quotes)
     else:
         raise SystemExit(f"unknown mode {mode}")

@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         "claims (claims, disputes, fact-check matches; includes quotes)",
     )
     a.add_argument(
+        "--accurate",
+        action="store_true",
+        help="technique spans and paragraphs from the fine-tuned encoder: better (model card) but ~0.5 s per article "
+        "on one core; needs the semantic extra. Default: the fast lexical models",
+    )
+    a.add_argument(
         "--kb",
         metavar="FILE",
         help="fact-check knowledge base to match claims to (default: $PRESSLENS_KB or "
@@ -98,7 +104,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     tp.add_argument("--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/persuasion")
     tp.add_argument("--out", metavar="FILE", help="where to write the bundle (default: the package's models folder)")
-    tp.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
+    tp.add_argument(
+        "--cv",
+        type=int,
+        default=None,
+        metavar="K",
+        help="folds for cross-validation; 0 or 1 to skip "
+        "(default: 5 for the lexical models, 0 with --accurate: ~10 minutes a fold)",
+    )
+    tp.add_argument(
+        "--accurate",
+        action="store_true",
+        help="train the fine-tuned encoder tagger of analyze --accurate instead (~8 minutes on 2 cores; semantic extra)",
+    )
+    tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
+    tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")
     tp.set_defaults(func=_cmd_train_persuasion)
     cli_claims.add_train_commands(tsub)
     t.set_defaults(func=lambda args: (t.print_help(), 2)[1])
@@ -133,6 +153,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ep.add_argument("--gold", required=True, metavar="DIR")
     ep.add_argument("--models", metavar="FILE", help="a model bundle (default: the shipped one)")
+    ep.add_argument("--accurate", action="store_true", help="score the fine-tuned tagger (analyze --accurate)")
+    ep.add_argument("--accurate-model", metavar="FILE", help="with --accurate: a .safetensors model (default: shipped)")
     ep.add_argument("--json", action="store_true", help="print the scores as JSON")
     ep.set_defaults(func=_cmd_eval_persuasion)
     cli_claims.add_eval_commands(esub)
@@ -157,7 +179,9 @@ def _cmd_analyze(args) -> int:
     from presslens.pipeline import configure_matching
 
     configure_matching(args.match_threshold, args.match_top)
-    results = analyze_many(items, spacy_model=args.spacy_model, workers=workers, components=components, kb=kb)
+    results = analyze_many(
+        items, spacy_model=args.spacy_model, workers=workers, components=components, kb=kb, accurate=args.accurate
+    )
     show_progress = len(items) > 3 and not args.no_progress
     if show_progress:
         from tqdm import tqdm
@@ -241,17 +265,18 @@ def _cmd_eval_quotes(args) -> int:
 def _cmd_eval_persuasion(args) -> int:
     from presslens.evaluation.persuasion import multilabel_f1, span_f1
     from presslens.model import Analysis
-    from presslens.persuasion import detect_persuasion, load_models
+    from presslens.persuasion import detect_persuasion, load_accurate, load_models
     from presslens.persuasion.data import line_labels, load_corpus
     from presslens.persuasion.labels import GENRES
 
     models = load_models(args.models)
+    accurate = load_accurate(args.accurate_model) if args.accurate or args.accurate_model else None
     articles = load_corpus(args.gold)
     gold_spans, pred_spans, gold_lines, pred_lines = [], [], [], []
     frame_gold, frame_pred, genre_hits = [], [], []
     for art in articles:
         a = Analysis(id=art.id, text=art.text)
-        detect_persuasion(a, models)
+        detect_persuasion(a, models, accurate)
         gold_spans.append(art.spans)
         pred_spans.append([(t.technique, t.start, t.end) for t in a.techniques])
         gold = line_labels(art.text, art.spans)
@@ -291,8 +316,20 @@ def _cmd_train_persuasion(args) -> int:
     from presslens.persuasion import DEFAULT_MODEL_PATH
     from presslens.persuasion.train import train
 
-    out = args.out or DEFAULT_MODEL_PATH
-    scores = train(args.data, out, k=args.cv, log=lambda m: print(m, file=sys.stderr))
+    def log(m):
+        print(m, file=sys.stderr, flush=True)
+
+    if args.accurate:
+        from presslens.persuasion.finetune import DEFAULT_ACCURATE_PATH, TrainConfig, train_accurate
+
+        try:
+            only = [int(x) for x in args.folds.split(",")] if args.folds else None
+        except ValueError:
+            raise InputError("--folds", "expected fold numbers separated by commas, e.g. 0,2") from None
+        config = TrainConfig(epochs=args.epochs)
+        scores = train_accurate(args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log)
+    else:
+        scores = train(args.data, args.out or DEFAULT_MODEL_PATH, k=5 if args.cv is None else args.cv, log=log)
     print(json.dumps(scores, indent=2))
     return 0
 

@@ -244,6 +244,7 @@ class Analysis:
     claims: list[Claim] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
     fact_checks: list[ClaimMatches] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)  # part → the model that produced it ("techniques": ...)
 
     # -- serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -262,6 +263,7 @@ class Analysis:
             "claims": [c.to_dict() for c in self.claims],
             "disputes": [d.to_dict() for d in self.disputes],
             "fact_checks": [f.to_dict() for f in self.fact_checks],
+            "models": dict(self.models),
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -327,6 +329,7 @@ class Analysis:
             metadata=Metadata(**{k: meta.get(k) for k in ("url", "date", "source", "author")}),
             entities=entities,
             quotes=quotes,
+            models=dict(data.get("models") or {}),
         )
 
     # -- views ---------------------------------------------------------------------------

@@ -30,26 +30,35 @@ def analyze(
     spacy_model: str | None = None,
     components: tuple[str, ...] = COMPONENTS,
     kb: str | None = None,
+    accurate: bool = False,
 ) -> Analysis:
     """Analyse one article given as plain text or as an HTML page.
 
-    ``components``: "quotes" (entities, quotes, speakers) and/or "techniques" (technique spans,
-    paragraph techniques, frames, genre).
+    ``components``: "quotes" (entities, quotes, speakers), "techniques" (technique spans, paragraph techniques,
+    frames, genre) and/or "claims"; ``kb``: a fact-check knowledge base to match claims to; ``accurate``: technique
+    spans and paragraphs from the fine-tuned encoder (needs the ``semantic`` extra; ~0.5 s per article).
     """
     meta = {"url": url, "date": date, "source": source, "author": author}
     make = article_from_html if looks_like_html(text_or_html) else article_from_text
     article = make(text_or_html, id=id, origin=id, **meta)
-    return analyze_article(article, spacy_model=spacy_model, components=components, kb=kb)
+    return analyze_article(article, spacy_model=spacy_model, components=components, kb=kb, accurate=accurate)
 
 
 def analyze_article(
-    article: Article, *, spacy_model: str | None = None, components: tuple[str, ...] = COMPONENTS, kb: str | None = None
+    article: Article,
+    *,
+    spacy_model: str | None = None,
+    components: tuple[str, ...] = COMPONENTS,
+    kb: str | None = None,
+    accurate: bool = False,
 ) -> Analysis:
     nlp = load_pipeline(spacy_model)
-    return analyze_doc(article, nlp(article.text), components, kb)
+    return analyze_doc(article, nlp(article.text), components, kb, accurate)
 
 
-def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS, kb: str | None = None) -> Analysis:
+def analyze_doc(
+    article: Article, doc, components: tuple[str, ...] = COMPONENTS, kb: str | None = None, accurate: bool = False
+) -> Analysis:
     """The components, in order, over one parsed document; ``kb``: a fact-check knowledge base to match claims to.
 
     Claims are attributed through quotes, so "claims" runs the quote step too.
@@ -60,9 +69,9 @@ def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS,
         analysis.entities = index.entities
         analysis.quotes = extract_quotes(doc, index)
     if "techniques" in components:
-        from presslens.persuasion import detect_persuasion
+        from presslens.persuasion import detect_persuasion, load_accurate
 
-        detect_persuasion(analysis)
+        detect_persuasion(analysis, accurate=load_accurate() if accurate else None)
     if "claims" in components:
         from presslens.claims import detect_claims
 
@@ -78,6 +87,7 @@ def analyze_doc(article: Article, doc, components: tuple[str, ...] = COMPONENTS,
 _worker_model: str | None = None
 _worker_components: tuple[str, ...] = COMPONENTS
 _worker_kb: str | None = None
+_worker_accurate = False
 _match_threshold = 0.5
 _match_top = 3
 
@@ -90,10 +100,10 @@ def configure_matching(threshold: float = 0.5, top: int = 3) -> None:
 
 
 def _init_worker(
-    spacy_model: str | None, components: tuple[str, ...], kb: str | None, matching: tuple[float, int]
+    spacy_model: str | None, components: tuple[str, ...], kb: str | None, matching: tuple[float, int], accurate: bool
 ) -> None:
-    global _worker_model, _worker_components, _worker_kb
-    _worker_model, _worker_components, _worker_kb = spacy_model, components, kb
+    global _worker_model, _worker_components, _worker_kb, _worker_accurate
+    _worker_model, _worker_components, _worker_kb, _worker_accurate = spacy_model, components, kb, accurate
     configure_matching(*matching)
     _limit_torch_threads()
     load_pipeline(spacy_model)
@@ -111,15 +121,17 @@ def _analyze_chunk(
     spacy_model: str | None = None,
     components: tuple[str, ...] | None = None,
     kb: str | None = None,
+    accurate: bool | None = None,
 ) -> list[Analysis | InputError]:
     nlp = load_pipeline(spacy_model if spacy_model is not None else _worker_model)
     components = components if components is not None else _worker_components
     kb = kb if kb is not None else _worker_kb
+    accurate = accurate if accurate is not None else _worker_accurate
     out: list[Analysis | InputError] = []
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for article in articles:
         try:
-            out.append(analyze_doc(article, next(docs), components))
+            out.append(analyze_doc(article, next(docs), components, accurate=accurate))
         except PressLensError as exc:
             out.append(InputError(article.id, str(exc)))
         except Exception as exc:  # a bug must not sink the batch: report the record and go on
@@ -151,17 +163,25 @@ def analyze_many(
     chunk_size: int = 8,
     components: tuple[str, ...] = COMPONENTS,
     kb: str | None = None,
+    accurate: bool = False,
 ) -> Iterator[Analysis | InputError]:
     """Analyse many articles in input order; input errors pass through in place.
 
-    ``kb``: a fact-check knowledge base (SQLite file) to match the claims to.
+    ``kb``: a fact-check knowledge base (SQLite file) to match the claims to; ``accurate``: the fine-tuned
+    technique tagger (see ``analyze``).
     """
     chunks = _chunks(items, chunk_size)
     load_pipeline(spacy_model)  # fail early, once, with a clear message
     if "techniques" in components:
-        from presslens.persuasion import load_models
+        from presslens.persuasion import load_accurate, load_models
 
         load_models()
+        if accurate and workers <= 1:
+            load_accurate()  # a missing extra or model fails here, once
+        elif accurate:  # workers load their own copy: torch must not have run in the parent before the fork
+            from presslens.persuasion.finetune import check_accurate
+
+            check_accurate()
     if "claims" in components:
         from presslens.claims import load_checkworthiness
 
@@ -176,10 +196,12 @@ def analyze_many(
                 KnowledgeBase(kb, readonly=True).close()  # a missing or foreign file fails here, once
     if workers <= 1:
         for chunk in chunks:
-            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb))
+            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb, accurate))
         return
     with ProcessPoolExecutor(
-        workers, initializer=_init_worker, initargs=(spacy_model, components, kb, (_match_threshold, _match_top))
+        workers,
+        initializer=_init_worker,
+        initargs=(spacy_model, components, kb, (_match_threshold, _match_top), accurate),
     ) as pool:
         pending: deque = deque()
         for chunk in chunks:

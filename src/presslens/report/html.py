@@ -246,7 +246,9 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
             for k, v in tally.most_common()
         )
         parts.append(
-            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{items}</ol></div>'
+            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{items}</ol>'
+            + (f"<small>model: {escape(a.models['techniques'])}</small>" if a.models.get("techniques") else "")
+            + "</div>"
         )
     return "".join(parts) or "<p>No quotes found.</p>"
 

