@@ -27,9 +27,10 @@ from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.finetune import (
     LABELS,
     TrainConfig,
-    _line_matrix_lexical,
     decode,
     encode_lines,
+    lexical_line_matrix,
+    line_matrix,
     load_tokenizer,
     predict_rows,
     train_tagger,
@@ -76,7 +77,7 @@ def main() -> None:
     t0 = time.time()
     tagger, para = fit_tagger(train), fit_paragraphs(train)
     print(f"lexical models trained in {time.time() - t0:.0f}s")
-    lex = np.concatenate([_line_matrix_lexical(para, a.text, lines_of(a.text)) for a in test])
+    lex = np.concatenate([lexical_line_matrix(para, a.text, lines_of(a.text)) for a in test])
     pred = [lexical_spans(tagger, a) for a in test]
     print(
         f"lexical spans: agnostic {fmt_span(span_f1(gold_spans, pred, False))} aware {fmt_span(span_f1(gold_spans, pred, True))}"
@@ -104,7 +105,7 @@ def main() -> None:
             for a, rows, p in zip(test, per_article, probs, strict=True):
                 sp, line_max = decode(a.text, rows, p, th)
                 spans.append([(t, s, e) for t, s, e, _ in sp])
-                mats.append(np.array([line_max.get(i, np.zeros(len(LABELS))) for i in range(len(lines_of(a.text)))]))
+                mats.append(line_matrix(line_max, len(lines_of(a.text))))
             P = np.concatenate(mats)
             mine = multilabel_f1(gold_lines, [{LABELS[j] for j in np.where(p >= th)[0]} for p in P])
             avg = multilabel_f1(gold_lines, [{LABELS[j] for j in np.where(p >= th)[0]} for p in (P + lex) / 2])

@@ -68,6 +68,15 @@ def test_loaded_language_is_found_in_a_loaded_text():
     assert {t.technique for t in a.techniques} & {"Loaded_Language", "Name_Calling-Labeling", "Flag_Waving"}
 
 
+def test_fast_mode_is_the_default_and_says_so():
+    from presslens.persuasion.detect import FAST_MODEL_NAME
+
+    a = presslens.analyze("The corrupt elites betrayed us again.", components=("techniques",))
+    assert a.models["techniques"] == FAST_MODEL_NAME
+    assert json.loads(a.to_json())["models"] == {"techniques": FAST_MODEL_NAME}
+    assert presslens.Analysis.from_dict(json.loads(a.to_json())).models == a.models
+
+
 def test_components_can_run_alone(example_text):
     only_quotes = presslens.analyze(example_text, components=("quotes",))
     assert only_quotes.quotes and not only_quotes.techniques and only_quotes.genre is None

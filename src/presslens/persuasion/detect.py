@@ -6,8 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from presslens.errors import ModelError
 from presslens.model import Analysis, Label, Paragraph, TechniqueSpan
 from presslens.persuasion.data import lines_of
@@ -44,11 +42,11 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
     models = models or load_models()
     text = analysis.text
     lines = lines_of(text)
-    lexical_lines = models["paragraphs"].predict_proba([text[s:e] for _, s, e in lines]) if lines else []
     if accurate is not None:
+        from presslens.persuasion.finetune import lexical_line_matrix
+
         raw, line_probs = accurate.predict(text, lines)
-        lexical = np.array([[row.get(t, 0.0) for t in TECHNIQUES] for row in lexical_lines]).reshape(line_probs.shape)
-        averaged = (line_probs + lexical) / 2
+        averaged = (line_probs + lexical_line_matrix(models["paragraphs"], text, lines)) / 2
         line_rows = [dict(zip(TECHNIQUES, map(float, row), strict=True)) for row in averaged]
         threshold = accurate.paragraph_threshold
         analysis.models["techniques"] = ACCURATE_MODEL_NAME
@@ -56,7 +54,7 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
         raw = models["tagger"].predict_spans(text, [(s, e) for _, s, e in lines])
         # Paragraph labels come from their own classifier: adding the span tagger's techniques lowered the
         # cross-validated paragraph F1 (see the model card), so a span's technique may be missing from its line.
-        line_rows = lexical_lines
+        line_rows = models["paragraphs"].predict_proba([text[s:e] for _, s, e in lines]) if lines else []
         threshold = models.get("paragraph_threshold", 0.4)
         analysis.models["techniques"] = FAST_MODEL_NAME
     techniques = []

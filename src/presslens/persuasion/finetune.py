@@ -318,6 +318,11 @@ def decode(
     return sorted(spans, key=lambda x: (x[1], x[2], x[0])), line_max
 
 
+def line_matrix(line_max: dict[int, np.ndarray], n_lines: int) -> np.ndarray:
+    """``decode``'s per-line maxima as a (lines × techniques) matrix; lines without pieces score 0."""
+    return np.array([line_max.get(i, np.zeros(len(LABELS))) for i in range(n_lines)]).reshape(-1, len(LABELS))
+
+
 class AccurateTagger:
     """A trained tagger ready to apply: spans and line probabilities for one text at a time."""
 
@@ -336,8 +341,7 @@ class AccurateTagger:
         rows = encode_lines(self.tokenizer, [(text, lines)], self.max_length)
         probs = predict_rows(self.model, rows)
         spans, line_max = decode(text, rows, probs, self.span_threshold if threshold is None else threshold)
-        matrix = np.array([line_max.get(i, np.zeros(len(LABELS))) for i in range(len(lines))]).reshape(-1, len(LABELS))
-        return spans, matrix
+        return spans, line_matrix(line_max, len(lines))
 
 
 def _embedding_fingerprint(model) -> float:
@@ -409,7 +413,7 @@ def load_accurate(path: str | None = None, quantize: bool = True) -> AccurateTag
     return AccurateTagger(model, load_tokenizer(), meta)
 
 
-def _line_matrix_lexical(para, text: str, lines: list[tuple[int, int, int]]) -> np.ndarray:
+def lexical_line_matrix(para, text: str, lines: list[tuple[int, int, int]]) -> np.ndarray:
     rows = para.predict_proba([text[s:e] for _, s, e in lines]) if lines else []
     return np.array([[row.get(lab, 0.0) for lab in LABELS] for row in rows]).reshape(-1, len(LABELS))
 
@@ -439,16 +443,14 @@ def cross_validate_accurate(
         test = [articles[i] for i in fold]
         train = [a for i, a in enumerate(articles) if i not in held]
         para = fit_paragraphs(train)
-        model = train_tagger(train, config, log)
+        tagger = AccurateTagger(train_tagger(train, config, log), tokenizer, asdict(config))
         fold_gold, fold_pred, fold_gl, fold_pl = [], [], [], []
         for a in test:
             lines = lines_of(a.text)
-            rows = encode_lines(tokenizer, [(a.text, lines)], config.max_length)
-            spans, line_max = decode(a.text, rows, predict_rows(model, rows), config.span_threshold)
+            spans, mine = tagger.predict(a.text, lines)
             fold_gold.append(a.spans)
             fold_pred.append([(t, s, e) for t, s, e, _ in spans])
-            mine = np.array([line_max.get(i, np.zeros(len(LABELS))) for i in range(len(lines))])
-            avg = (mine.reshape(-1, len(LABELS)) + _line_matrix_lexical(para, a.text, lines)) / 2
+            avg = (mine + lexical_line_matrix(para, a.text, lines)) / 2
             gold = line_labels(a.text, a.spans)
             fold_gl += [gold[index] for index, _, _ in lines]
             fold_pl += [{LABELS[j] for j in np.where(row >= config.paragraph_threshold)[0]} for row in avg]
