@@ -32,8 +32,9 @@ from presslens.persuasion.finetune import (
     lexical_line_matrix,
     line_matrix,
     load_tokenizer,
-    predict_rows,
+    score_rows,
     train_tagger,
+    window_line_max,
 )
 
 
@@ -52,6 +53,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     ap.add_argument("--lr", type=float, default=TrainConfig.lr, help="encoder learning rate")
     ap.add_argument("--neg-frac", type=float, default=TrainConfig.neg_frac)
+    ap.add_argument("--line-head", action="store_true", help="train the line head too (TrainConfig.line_head)")
+    ap.add_argument("--pos-weight-cap", type=float, default=TrainConfig.pos_weight_cap)
     ap.add_argument("--train-limit", type=int, default=None, help="train on N random line windows only")
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7,0.8")
     ap.add_argument("--no-int8", action="store_true", help="skip the int8 quantised model")
@@ -59,7 +62,14 @@ def main() -> None:
 
     import torch
 
-    config = TrainConfig(epochs=args.epochs, lr=args.lr, neg_frac=args.neg_frac, train_limit=args.train_limit)
+    config = TrainConfig(
+        epochs=args.epochs,
+        lr=args.lr,
+        neg_frac=args.neg_frac,
+        train_limit=args.train_limit,
+        line_head=args.line_head,
+        pos_weight_cap=args.pos_weight_cap,
+    )
     articles = load_corpus(args.data)
     held = set(folds(articles, 5)[args.fold])
     test = [articles[i] for i in sorted(held)]
@@ -95,7 +105,8 @@ def main() -> None:
 
     def run(m, name):
         t0 = time.time()
-        probs = [predict_rows(m, rows) for rows in per_article]
+        scored = [score_rows(m, rows) for rows in per_article]
+        probs = [p for p, _ in scored]
         secs = time.time() - t0
         print(
             f"{name} inference: {len(gold_lines) / secs:.0f} lines/s, {35 * secs / len(gold_lines):.3f}s per 35-line article"
@@ -111,6 +122,47 @@ def main() -> None:
             avg = multilabel_f1(gold_lines, [{LABELS[j] for j in np.where(p >= th)[0]} for p in (P + lex) / 2])
             print(
                 f"{name} @{th}: lines {fmt_lines(mine)}; average with lexical {fmt_lines(avg)}; spans agnostic "
+                f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
+            )
+        if scored[0][1] is None:
+            return
+        # the line head: its line scores alone, averaged with the pieces' and the lexical ones; and as a gate on
+        # the spans (a span is kept when the line head gives its technique at least g on that line)
+        heads = [
+            line_matrix(window_line_max(rows, w), len(lines_of(a.text)))
+            for a, rows, (_, w) in zip(test, per_article, scored, strict=True)
+        ]
+        H = np.concatenate(heads)
+        pieces = np.concatenate(
+            [
+                line_matrix(decode(a.text, r, p, 1.0)[1], len(lines_of(a.text)))
+                for a, r, p in zip(test, per_article, probs, strict=True)
+            ]
+        )
+        variants = {
+            "head": H,
+            "head+lexical": (H + lex) / 2,
+            "head+pieces": (H + pieces) / 2,
+            "all three": (H + pieces + lex) / 3,
+        }
+        for vname, M in variants.items():
+            for th in (0.4, 0.5, 0.6):
+                s = multilabel_f1(gold_lines, [{LABELS[j] for j in np.where(p >= th)[0]} for p in M])
+                print(f"{name} lines from {vname} @{th}: {fmt_lines(s)}")
+        span_th = 0.7
+        for gate in (0.3, 0.5, 0.7):
+            spans = []
+            for a, rows, p, head in zip(test, per_article, probs, heads, strict=True):
+                index = {(s, e): n for n, (_, s, e) in enumerate(lines_of(a.text))}
+                bounds = [(s, e, n) for (s, e), n in index.items()]
+                kept = []
+                for t, s, e, _ in decode(a.text, rows, p, span_th)[0]:
+                    n = next((n for ls, le, n in bounds if ls <= s < le), None)
+                    if n is None or head[n, LABELS.index(t)] >= gate:
+                        kept.append((t, s, e))
+                spans.append(kept)
+            print(
+                f"{name} spans @{span_th} gated by the line head @{gate}: agnostic "
                 f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
             )
 

@@ -86,6 +86,9 @@ def test_single_bad_input_is_one_line_and_nonzero(tmp_path):
     assert r.returncode == 1 and "no such file" in r.stderr and "Traceback" not in r.stderr
     r = run("analyze", "--spacy-model", "no_such_model", str(EXAMPLE))
     assert r.returncode == 1 and "no_such_model" in r.stderr and "Traceback" not in r.stderr
+    for part in ("quotes", "claims"):  # --accurate would be silently ignored: say so instead
+        r = run("analyze", "--accurate", "--only", part, str(EXAMPLE))
+        assert r.returncode == 1 and r.stderr.count("\n") == 1 and "--accurate" in r.stderr, r.stderr
 
 
 def test_html_report_file(tmp_path):

@@ -167,6 +167,8 @@ def _cmd_analyze(args) -> int:
     from presslens.pipeline import analyze_many, default_workers
     from presslens.report import render_html, render_text
 
+    if args.accurate and args.only in ("quotes", "claims"):
+        raise PressLensError(f"--accurate changes the technique spans only; --only {args.only} runs none")
     items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
     n_articles = sum(1 for x in items if not isinstance(x, InputError))
     workers = args.workers or (default_workers() if n_articles > 4 else 1)

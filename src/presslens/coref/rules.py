@@ -54,6 +54,7 @@ class SpeakerResolver:
 
     def __init__(self, doc, index: EntityIndex):
         self.doc = doc
+        self.text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
         self.index = index
         self.sent_of = {}
         self._sent_starts = [s.start for s in doc.sents]
@@ -73,7 +74,7 @@ class SpeakerResolver:
     # -- public ------------------------------------------------------------------------------
     def resolve(self, tok, exclude: frozenset[str] = frozenset()) -> Speaker | None:
         """``exclude``: entities this mention cannot be (the asker, when it answers a question)."""
-        doc, text = self.doc, self.doc.text
+        doc, text = self.doc, self.text
         self._exclude = exclude
         low = tok.lower_
         if low in NON_REFERENTIAL:

@@ -53,6 +53,9 @@ class TrainConfig:
     threads: int = 2
     span_threshold: float = 0.7  # chosen on CV fold 0 (model card)
     paragraph_threshold: float = 0.5  # on the average of this model's and the lexical line probabilities
+    line_head: bool = False  # a second head: each window's techniques from its pooled states (mean and max)
+    line_loss_weight: float = 1.0
+    line_source: str = "pieces"  # a line's scores: "pieces" (highest piece), "head" (line head) or "both" (mean)
     train_limit: int | None = None  # train on N random windows only (a quick check)
 
 
@@ -166,8 +169,10 @@ def _collate(torch, rows: list[Row], idx: list[int], with_targets: bool = True):
     return ids, att, y, mask
 
 
-def build_tagger(path: Path | None = None):
-    """The encoder (pretrained weights) with a fresh linear head of one logit per technique."""
+def build_tagger(path: Path | None = None, line_head: bool = False):
+    """The encoder (pretrained weights) with a fresh linear head of one logit per technique and piece, and with
+    ``line_head`` one per technique and window from the mean and max of its states. Returns both logits (the
+    second is None without the line head)."""
     torch = _torch()
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -179,11 +184,19 @@ def build_tagger(path: Path | None = None):
             super().__init__()
             self.encoder = AutoModel.from_pretrained(str(path or encoder_path()))
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+            size = self.encoder.config.hidden_size
+            self.head = torch.nn.Linear(size, len(LABELS))
+            self.line_head = torch.nn.Linear(2 * size, len(LABELS)) if line_head else None
 
         def forward(self, ids, att):
             h = self.encoder(input_ids=ids, attention_mask=att).last_hidden_state
-            return self.head(self.dropout(h))
+            pieces = self.head(self.dropout(h))
+            if self.line_head is None:
+                return pieces, None
+            m = att.unsqueeze(-1).to(h.dtype)
+            mean = (h * m).sum(1) / m.sum(1).clamp(min=1)
+            top = h.masked_fill(m == 0, -1e4).max(1).values
+            return pieces, self.line_head(self.dropout(torch.cat([mean, top], -1)))
 
     return Tagger()
 
@@ -199,18 +212,15 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
     if config.train_limit:
         rows = random.Random(config.seed).sample(rows, min(config.train_limit, len(rows)))
     torch.manual_seed(config.seed)
-    model = build_tagger()
-    y = np.concatenate([r.y[r.mask > 0] for r in rows])
-    pos = y.sum(0)
-    neg = len(y) - pos
-    pos_weight = np.where(pos > 0, np.minimum(np.sqrt(neg / np.maximum(pos, 1)), config.pos_weight_cap), 1.0)
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight).float(), reduction="none")
+    model = build_tagger(line_head=config.line_head)
+    loss_fn = _weighted_bce(torch, np.concatenate([r.y[r.mask > 0] for r in rows]), config.pos_weight_cap)
+    line_loss_fn = _weighted_bce(torch, np.stack([r.y.max(0) for r in rows]), config.pos_weight_cap)
     for prm in model.encoder.embeddings.parameters():
         prm.requires_grad = False
     enc_params = [p for n, p in model.encoder.named_parameters() if "embeddings" not in n]
+    head_params = [p for n, p in model.named_parameters() if "head." in n]
     opt = torch.optim.AdamW(
-        [{"params": enc_params, "lr": config.lr}, {"params": list(model.head.parameters()), "lr": config.head_lr}],
-        weight_decay=0.01,
+        [{"params": enc_params, "lr": config.lr}, {"params": head_params, "lr": config.head_lr}], weight_decay=0.01
     )
     rng = random.Random(config.seed)
     positives = [r for r in rows if r.y.any()]
@@ -230,7 +240,10 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
         epoch_rows = positives + rng.sample(negatives, n_neg)
         for bi, idx in enumerate(_batches(epoch_rows, config.batch, rng)):
             ids, att, yb, mb = _collate(torch, epoch_rows, idx)
-            loss = (loss_fn(model(ids, att), yb).mean(-1) * mb).sum() / mb.sum().clamp(min=1)
+            pieces, windows = model(ids, att)
+            loss = (loss_fn(pieces, yb).mean(-1) * mb).sum() / mb.sum().clamp(min=1)
+            if windows is not None:
+                loss = loss + config.line_loss_weight * line_loss_fn(windows, yb.amax(1)).mean()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -249,17 +262,43 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
     return model
 
 
-def predict_rows(model, rows: list[Row], batch: int = 64) -> list[np.ndarray]:
-    """Piece probabilities (pieces × techniques) for every row, in row order."""
+def _weighted_bce(torch, y: np.ndarray, cap: float):
+    """BCE with a positive weight sqrt(neg/pos) per technique (capped), from the target matrix ``y``."""
+    pos = y.sum(0)
+    neg = len(y) - pos
+    weight = np.where(pos > 0, np.minimum(np.sqrt(neg / np.maximum(pos, 1)), cap), 1.0)
+    return torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(weight).float(), reduction="none")
+
+
+def score_rows(model, rows: list[Row], batch: int = 64) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Piece probabilities (pieces × techniques) for every row, in row order, and with a line head the
+    (rows × techniques) window probabilities (None without)."""
     torch = _torch()
     model.eval()
     out: list[np.ndarray] = [np.zeros((0, len(LABELS)))] * len(rows)
+    windows = np.zeros((len(rows), len(LABELS))) if getattr(model, "line_head", None) is not None else None
     with torch.inference_mode():
         for idx in _batches(rows, batch, None):
             ids, att, _, _ = _collate(torch, rows, idx, with_targets=False)
-            p = torch.sigmoid(model(ids, att)).float().numpy()
+            pieces, lines = model(ids, att)
+            p = torch.sigmoid(pieces).float().numpy()
             for b, i in enumerate(idx):
                 out[i] = p[b, : len(rows[i].ids)]
+            if windows is not None:
+                windows[idx] = torch.sigmoid(lines).float().numpy()
+    return out, windows
+
+
+def predict_rows(model, rows: list[Row], batch: int = 64) -> list[np.ndarray]:
+    """Piece probabilities (pieces × techniques) for every row, in row order."""
+    return score_rows(model, rows, batch)[0]
+
+
+def window_line_max(rows: list[Row], windows: np.ndarray) -> dict[int, np.ndarray]:
+    """The line head's probabilities per line index: the highest over the line's windows."""
+    out: dict[int, np.ndarray] = {}
+    for r, p in zip(rows, windows, strict=True):
+        out[r.line] = np.maximum(out.get(r.line, 0), p)
     return out
 
 
@@ -333,15 +372,20 @@ class AccurateTagger:
         self.span_threshold = float(meta["span_threshold"])
         self.paragraph_threshold = float(meta["paragraph_threshold"])
         self.max_length = int(meta.get("max_length", 256))
+        self.line_source = str(meta.get("line_source", "pieces"))
 
     def predict(
         self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
     ) -> tuple[list[tuple[str, int, int, float]], np.ndarray]:
         """Spans, and a (lines × techniques) matrix of line probabilities (rows in the order of ``lines``)."""
         rows = encode_lines(self.tokenizer, [(text, lines)], self.max_length)
-        probs = predict_rows(self.model, rows)
+        probs, windows = score_rows(self.model, rows)
         spans, line_max = decode(text, rows, probs, self.span_threshold if threshold is None else threshold)
-        return spans, line_matrix(line_max, len(lines))
+        pieces = line_matrix(line_max, len(lines))
+        if windows is None or self.line_source == "pieces":
+            return spans, pieces
+        head = line_matrix(window_line_max(rows, windows), len(lines))
+        return spans, head if self.line_source == "head" else (pieces + head) / 2
 
 
 def _embedding_fingerprint(model) -> float:
@@ -364,6 +408,8 @@ def save_tagger(model, out: str | Path, config: TrainConfig, extra: dict | None 
         "span_threshold": config.span_threshold,
         "paragraph_threshold": config.paragraph_threshold,
         "max_length": config.max_length,
+        "line_head": config.line_head,
+        "line_source": config.line_source if config.line_head else "pieces",
         "train_config": asdict(config),
         **(extra or {}),
     }
@@ -398,7 +444,7 @@ def load_accurate(path: str | None = None, quantize: bool = True) -> AccurateTag
         raise ModelError(f"cannot load the accurate technique model from {target} ({type(exc).__name__})") from None
     if meta.get("format") != FORMAT_VERSION or meta.get("labels") != LABELS:
         raise ModelError(f"{target} was written by another PressLens version; retrain it")
-    model = build_tagger()
+    model = build_tagger(line_head=bool(meta.get("line_head", False)))
     expected = meta.get("embedding_fingerprint")
     if expected is not None and not math.isclose(_embedding_fingerprint(model), expected, rel_tol=1e-6, abs_tol=1e-3):
         raise ModelError(
