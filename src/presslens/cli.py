@@ -119,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
     tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")
+    tp.add_argument(
+        "--line-source",
+        choices=["pieces", "head", "both"],
+        help="with --accurate: train a line head too and take a line's scores from it (head), from the highest "
+        "piece (pieces) or from their mean (both); default: no line head",
+    )
     tp.set_defaults(func=_cmd_train_persuasion)
     cli_claims.add_train_commands(tsub)
     t.set_defaults(func=lambda args: (t.print_help(), 2)[1])
@@ -329,6 +335,8 @@ def _cmd_train_persuasion(args) -> int:
         except ValueError:
             raise InputError("--folds", "expected fold numbers separated by commas, e.g. 0,2") from None
         config = TrainConfig(epochs=args.epochs)
+        if args.line_source:
+            config.line_head, config.line_source = True, args.line_source
         scores = train_accurate(args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log)
     else:
         scores = train(args.data, args.out or DEFAULT_MODEL_PATH, k=5 if args.cv is None else args.cv, log=log)

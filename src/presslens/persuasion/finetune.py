@@ -378,14 +378,21 @@ class AccurateTagger:
         self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
     ) -> tuple[list[tuple[str, int, int, float]], np.ndarray]:
         """Spans, and a (lines × techniques) matrix of line probabilities (rows in the order of ``lines``)."""
+        spans, pieces, head = self.scores(text, lines, threshold)
+        if head is None or self.line_source == "pieces":
+            return spans, pieces
+        return spans, head if self.line_source == "head" else (pieces + head) / 2
+
+    def scores(
+        self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
+    ) -> tuple[list[tuple[str, int, int, float]], np.ndarray, np.ndarray | None]:
+        """Spans, the lines' highest piece probabilities and the line head's (None without one)."""
         rows = encode_lines(self.tokenizer, [(text, lines)], self.max_length)
         probs, windows = score_rows(self.model, rows)
         spans, line_max = decode(text, rows, probs, self.span_threshold if threshold is None else threshold)
         pieces = line_matrix(line_max, len(lines))
-        if windows is None or self.line_source == "pieces":
-            return spans, pieces
-        head = line_matrix(window_line_max(rows, windows), len(lines))
-        return spans, head if self.line_source == "head" else (pieces + head) / 2
+        head = None if windows is None else line_matrix(window_line_max(rows, windows), len(lines))
+        return spans, pieces, head
 
 
 def _embedding_fingerprint(model) -> float:
@@ -473,7 +480,9 @@ def cross_validate_accurate(
 ) -> dict:
     """K-fold CV by article (the lexical models' folds): the fine-tuned spans at the span threshold, and paragraph
     labels from the average of its line probabilities and the lexical paragraph classifier's, trained on the
-    same folds. ``only``: run these fold numbers (0-based) and score them together."""
+    same folds. ``only``: run these fold numbers (0-based) and score them together. With a line head, also scores
+    each line source ("pieces", "head", "both") averaged with the lexical lines at 0.5 and 0.6
+    (``paragraph_variants``), to choose ``line_source`` and the threshold."""
     from presslens.evaluation.persuasion import multilabel_f1, span_f1
     from presslens.persuasion.data import folds, line_labels
     from presslens.persuasion.train import fit_paragraphs
@@ -481,6 +490,7 @@ def cross_validate_accurate(
     config = config or TrainConfig()
     tokenizer = load_tokenizer()
     gold_spans, pred_spans, gold_lines, pred_lines, per_fold = [], [], [], [], []
+    variants: dict[str, list[np.ndarray]] = {"pieces": [], "head": [], "both": []}
     for n, fold in enumerate(folds(articles, k, SEED)):
         if only is not None and n not in only:
             continue
@@ -493,10 +503,16 @@ def cross_validate_accurate(
         fold_gold, fold_pred, fold_gl, fold_pl = [], [], [], []
         for a in test:
             lines = lines_of(a.text)
-            spans, mine = tagger.predict(a.text, lines)
+            spans, pieces, head = tagger.scores(a.text, lines)
+            mine = pieces if head is None else {"pieces": pieces, "head": head, "both": (pieces + head) / 2}
+            lexical = lexical_line_matrix(para, a.text, lines)
+            if head is not None:
+                for name, matrix in mine.items():
+                    variants[name].append((matrix + lexical) / 2)
+                mine = mine[config.line_source]
             fold_gold.append(a.spans)
             fold_pred.append([(t, s, e) for t, s, e, _ in spans])
-            avg = (mine + lexical_line_matrix(para, a.text, lines)) / 2
+            avg = (mine + lexical) / 2
             gold = line_labels(a.text, a.spans)
             fold_gl += [gold[index] for index, _, _ in lines]
             fold_pl += [{LABELS[j] for j in np.where(row >= config.paragraph_threshold)[0]} for row in avg]
@@ -513,11 +529,20 @@ def cross_validate_accurate(
         pred_spans += fold_pred
         gold_lines += fold_gl
         pred_lines += fold_pl
+    paragraph_variants = {
+        f"{name}+lexical@{th}": multilabel_f1(
+            gold_lines, [{LABELS[j] for j in np.where(row >= th)[0]} for row in np.concatenate(mats)]
+        )["micro_f1"]
+        for name, mats in variants.items()
+        if mats
+        for th in (0.5, 0.6)
+    }
     return {
         "folds": k,
         "folds_run": [f["fold"] for f in per_fold],
         "per_fold": per_fold,
         "paragraphs": multilabel_f1(gold_lines, pred_lines),
+        **({"paragraph_variants": paragraph_variants} if paragraph_variants else {}),
         "spans_technique_aware": vars(span_f1(gold_spans, pred_spans, aware=True)),
         "spans_technique_agnostic": vars(span_f1(gold_spans, pred_spans, aware=False)),
     }
