@@ -112,6 +112,25 @@ def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tm
     assert np.allclose(matrix, expected, atol=0.02)  # fp16 storage
 
 
+def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):
+    corpus = _tiny_corpus()
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, line_head=True, line_source="head")
+    model = finetune.train_tagger(corpus, config, log=lambda m: None)
+    path = finetune.save_tagger(model, tmp_path / "lh.safetensors", config)
+    assert json.loads(path.with_suffix(".json").read_text())["line_source"] == "head"
+    loaded = finetune.load_accurate(str(path), quantize=False)
+    text = corpus[1].text
+    lines = lines_of(text)
+    rows = finetune.encode_lines(finetune.load_tokenizer(), [(text, lines)], config.max_length)
+    _, windows = finetune.score_rows(model, rows)
+    expected = finetune.line_matrix(finetune.window_line_max(rows, windows), len(lines))
+    spans, pieces, head = loaded.scores(text, lines)
+    assert head is not None and head.shape == (len(lines), len(TECHNIQUES))
+    assert np.allclose(head, expected, atol=0.02)  # fp16 storage
+    assert np.array_equal(loaded.predict(text, lines)[1], head)  # line_source "head": the line head's scores
+    assert all(text[s:e].strip() == text[s:e] for _, s, e, _ in spans)
+
+
 def test_a_broken_or_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="train it"):
         finetune.load_accurate(str(tmp_path / "missing.safetensors"))
