@@ -77,6 +77,25 @@ def test_fast_mode_is_the_default_and_says_so():
     assert presslens.Analysis.from_dict(json.loads(a.to_json())).models == a.models
 
 
+def test_frames_and_genre_share_a_transform_only_when_fitted_alike():
+    from presslens.persuasion.detect import load_models
+    from presslens.persuasion.models import TextClassifier
+
+    texts = [
+        f"The {w} minister said the {w} budget would grow, critics disagreed." for w in ("new", "old", "first")
+    ] * 3
+    frames = TextClassifier(["Economic"]).fit(texts, [{"Economic"}, set(), set()] * 3)
+    genre = TextClassifier(["opinion", "reporting"], multilabel=False).fit(
+        texts, ["opinion", "reporting", "opinion"] * 3
+    )
+    other = TextClassifier(["opinion", "reporting"], multilabel=False).fit(
+        [t.replace("budget", "army") for t in texts], ["opinion", "reporting", "opinion"] * 3
+    )
+    assert genre.same_features(frames) and not other.same_features(frames)
+    models = load_models()
+    assert models["genre"].vectorizer is models["frames"].vectorizer  # the shipped pair is fitted alike
+
+
 def test_components_can_run_alone(example_text):
     only_quotes = presslens.analyze(example_text, components=("quotes",))
     assert only_quotes.quotes and not only_quotes.techniques and only_quotes.genre is None
