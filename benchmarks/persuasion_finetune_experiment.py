@@ -54,6 +54,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=TrainConfig.lr, help="encoder learning rate")
     ap.add_argument("--neg-frac", type=float, default=TrainConfig.neg_frac)
     ap.add_argument("--line-head", action="store_true", help="train the line head too (TrainConfig.line_head)")
+    ap.add_argument("--encoder", help="a local model folder or cached hub name (default: packaged MiniLM)")
     ap.add_argument("--pos-weight-cap", type=float, default=TrainConfig.pos_weight_cap)
     ap.add_argument("--train-limit", type=int, default=None, help="train on N random line windows only")
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7,0.8")
@@ -69,6 +70,7 @@ def main() -> None:
         train_limit=args.train_limit,
         line_head=args.line_head,
         pos_weight_cap=args.pos_weight_cap,
+        encoder=args.encoder,
     )
     articles = load_corpus(args.data)
     held = set(folds(articles, 5)[args.fold])
@@ -100,7 +102,7 @@ def main() -> None:
     t0 = time.time()
     model = train_tagger(train, config, print)
     print(f"fine-tuned in {time.time() - t0:.0f}s ({config})")
-    tokenizer = load_tokenizer()
+    tokenizer = load_tokenizer(config.encoder)
     per_article = [encode_lines(tokenizer, [(a.text, lines_of(a.text))], config.max_length) for a in test]
 
     def run(m, name):

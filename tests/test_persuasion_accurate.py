@@ -131,6 +131,26 @@ def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):
     assert all(text[s:e].strip() == text[s:e] for _, s, e, _ in spans)
 
 
+def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_path):
+    from presslens.nlp.minilm import minilm_path
+
+    encoder = str(minilm_path())  # a model folder given by path, as a user's larger encoder would be
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, encoder=encoder)
+    path = finetune.save_tagger(
+        finetune.train_tagger(_tiny_corpus(), config, log=lambda m: None), tmp_path / "e.safetensors", config
+    )
+    sidecar = path.with_suffix(".json")
+    meta = json.loads(sidecar.read_text())
+    assert meta["encoder"] == encoder
+    spans, _ = finetune.load_accurate(str(path), quantize=False).predict(LOADED, lines_of(LOADED))
+    assert all(LOADED[s:e] for _, s, e, _ in spans)
+    moved = tmp_path / "moved.safetensors"  # another file: load_accurate caches by path
+    moved.write_bytes(path.read_bytes())
+    moved.with_suffix(".json").write_text(json.dumps({**meta, "encoder": str(tmp_path / "moved-away")}))
+    with pytest.raises(ModelError, match="cannot load the encoder"):
+        finetune.load_accurate(str(moved), quantize=False)
+
+
 def test_a_broken_or_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="train it"):
         finetune.load_accurate(str(tmp_path / "missing.safetensors"))

