@@ -89,6 +89,8 @@ def test_single_bad_input_is_one_line_and_nonzero(tmp_path):
     for part in ("quotes", "claims"):  # --accurate would be silently ignored: say so instead
         r = run("analyze", "--accurate", "--only", part, str(EXAMPLE))
         assert r.returncode == 1 and r.stderr.count("\n") == 1 and "--accurate" in r.stderr, r.stderr
+    r = run("analyze", "--accurate-model", str(tmp_path / "none.safetensors"), str(EXAMPLE))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "none.safetensors" in r.stderr, r.stderr
 
 
 def test_html_report_file(tmp_path):

@@ -142,8 +142,9 @@ def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_pa
     sidecar = path.with_suffix(".json")
     meta = json.loads(sidecar.read_text())
     assert meta["encoder"] == encoder
-    spans, _ = finetune.load_accurate(str(path), quantize=False).predict(LOADED, lines_of(LOADED))
-    assert all(LOADED[s:e] for _, s, e, _ in spans)
+    a = presslens.analyze(LOADED, accurate=str(path), components=("techniques",))  # a user's model, by path
+    assert a.models["techniques"].startswith("e.safetensors (fine-tuned ")
+    assert all(a.text[t.start : t.end] == t.text for t in a.techniques)
     moved = tmp_path / "moved.safetensors"  # another file: load_accurate caches by path
     moved.write_bytes(path.read_bytes())
     moved.with_suffix(".json").write_text(json.dumps({**meta, "encoder": str(tmp_path / "moved-away")}))

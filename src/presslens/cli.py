@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         "on one core; needs the semantic extra. Default: the fast lexical models",
     )
     a.add_argument(
+        "--accurate-model",
+        metavar="FILE",
+        help="a .safetensors model from presslens train techniques --accurate --out FILE (implies --accurate)",
+    )
+    a.add_argument(
         "--kb",
         metavar="FILE",
         help="fact-check knowledge base to match claims to (default: $PRESSLENS_KB or "
@@ -179,6 +184,7 @@ def _cmd_analyze(args) -> int:
     from presslens.pipeline import analyze_many, default_workers
     from presslens.report import render_html, render_text
 
+    args.accurate = args.accurate or bool(args.accurate_model)
     if args.accurate and args.only in ("quotes", "claims"):
         raise PressLensError(f"--accurate changes the technique spans only; --only {args.only} runs none")
     items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
@@ -194,7 +200,12 @@ def _cmd_analyze(args) -> int:
 
     configure_matching(args.match_threshold, args.match_top)
     results = analyze_many(
-        items, spacy_model=args.spacy_model, workers=workers, components=components, kb=kb, accurate=args.accurate
+        items,
+        spacy_model=args.spacy_model,
+        workers=workers,
+        components=components,
+        kb=kb,
+        accurate=args.accurate_model or args.accurate,
     )
     show_progress = len(items) > 3 and not args.no_progress
     if show_progress:

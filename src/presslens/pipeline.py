@@ -30,13 +30,14 @@ def analyze(
     spacy_model: str | None = None,
     components: tuple[str, ...] = COMPONENTS,
     kb: str | None = None,
-    accurate: bool = False,
+    accurate: bool | str = False,
 ) -> Analysis:
     """Analyse one article given as plain text or as an HTML page.
 
     ``components``: "quotes" (entities, quotes, speakers), "techniques" (technique spans, paragraph techniques,
     frames, genre) and/or "claims"; ``kb``: a fact-check knowledge base to match claims to; ``accurate``: technique
-    spans and paragraphs from the fine-tuned encoder (needs the ``semantic`` extra; ~0.5 s per article).
+    spans and paragraphs from the fine-tuned encoder (needs the ``semantic`` extra; ~0.5 s per article): True for
+    the shipped model, or the path of one trained with ``presslens train techniques --accurate --out FILE``.
     """
     meta = {"url": url, "date": date, "source": source, "author": author}
     make = article_from_html if looks_like_html(text_or_html) else article_from_text
@@ -50,14 +51,14 @@ def analyze_article(
     spacy_model: str | None = None,
     components: tuple[str, ...] = COMPONENTS,
     kb: str | None = None,
-    accurate: bool = False,
+    accurate: bool | str = False,
 ) -> Analysis:
     nlp = load_pipeline(spacy_model)
     return analyze_doc(article, nlp(article.text), components, kb, accurate)
 
 
 def analyze_doc(
-    article: Article, doc, components: tuple[str, ...] = COMPONENTS, kb: str | None = None, accurate: bool = False
+    article: Article, doc, components: tuple[str, ...] = COMPONENTS, kb: str | None = None, accurate: bool | str = False
 ) -> Analysis:
     """The components, in order, over one parsed document; ``kb``: a fact-check knowledge base to match claims to.
 
@@ -71,7 +72,7 @@ def analyze_doc(
     if "techniques" in components:
         from presslens.persuasion import detect_persuasion, load_accurate
 
-        detect_persuasion(analysis, accurate=load_accurate() if accurate else None)
+        detect_persuasion(analysis, accurate=load_accurate(_model_file(accurate)) if accurate else None)
     if "claims" in components:
         from presslens.claims import detect_claims
 
@@ -87,7 +88,14 @@ def analyze_doc(
 _worker_model: str | None = None
 _worker_components: tuple[str, ...] = COMPONENTS
 _worker_kb: str | None = None
-_worker_accurate = False
+_worker_accurate: bool | str = False
+
+
+def _model_file(accurate: bool | str) -> str | None:
+    """``accurate`` as a model path for load_accurate: None for the shipped model."""
+    return accurate if isinstance(accurate, str) else None
+
+
 _match_threshold = 0.5
 _match_top = 3
 
@@ -100,7 +108,11 @@ def configure_matching(threshold: float = 0.5, top: int = 3) -> None:
 
 
 def _init_worker(
-    spacy_model: str | None, components: tuple[str, ...], kb: str | None, matching: tuple[float, int], accurate: bool
+    spacy_model: str | None,
+    components: tuple[str, ...],
+    kb: str | None,
+    matching: tuple[float, int],
+    accurate: bool | str,
 ) -> None:
     global _worker_model, _worker_components, _worker_kb, _worker_accurate
     _worker_model, _worker_components, _worker_kb, _worker_accurate = spacy_model, components, kb, accurate
@@ -121,7 +133,7 @@ def _analyze_chunk(
     spacy_model: str | None = None,
     components: tuple[str, ...] | None = None,
     kb: str | None = None,
-    accurate: bool | None = None,
+    accurate: bool | str | None = None,
 ) -> list[Analysis | InputError]:
     nlp = load_pipeline(spacy_model if spacy_model is not None else _worker_model)
     components = components if components is not None else _worker_components
@@ -163,7 +175,7 @@ def analyze_many(
     chunk_size: int = 8,
     components: tuple[str, ...] = COMPONENTS,
     kb: str | None = None,
-    accurate: bool = False,
+    accurate: bool | str = False,
 ) -> Iterator[Analysis | InputError]:
     """Analyse many articles in input order; input errors pass through in place.
 
@@ -177,11 +189,11 @@ def analyze_many(
 
         load_models()
         if accurate and workers <= 1:
-            load_accurate()  # a missing extra or model fails here, once
+            load_accurate(_model_file(accurate))  # a missing extra or model fails here, once
         elif accurate:  # workers load their own copy: torch must not have run in the parent before the fork
             from presslens.persuasion.finetune import check_accurate
 
-            check_accurate()
+            check_accurate(_model_file(accurate))
     if "claims" in components:
         from presslens.claims import load_checkworthiness
 

@@ -54,7 +54,7 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
         averaged = (line_probs + lexical_line_matrix(models["paragraphs"], text, lines)) / 2
         line_rows = [dict(zip(TECHNIQUES, map(float, row), strict=True)) for row in averaged]
         threshold = accurate.paragraph_threshold
-        analysis.models["techniques"] = ACCURATE_MODEL_NAME
+        analysis.models["techniques"] = accurate.name or ACCURATE_MODEL_NAME
     else:
         raw = models["tagger"].predict_spans(text, [(s, e) for _, s, e in lines])
         # Paragraph labels come from their own classifier: adding the span tagger's techniques lowered the

@@ -391,6 +391,7 @@ class AccurateTagger:
         self.paragraph_threshold = float(meta["paragraph_threshold"])
         self.max_length = int(meta.get("max_length", 256))
         self.line_source = str(meta.get("line_source", "pieces"))
+        self.name: str | None = None  # None: the shipped model (detect names it)
 
     def predict(
         self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
@@ -488,7 +489,10 @@ def load_accurate(path: str | None = None, quantize: bool = True) -> AccurateTag
     model.eval()
     if quantize:
         model = _quantized(torch, model)
-    return AccurateTagger(model, load_tokenizer(encoder), meta)
+    tagger = AccurateTagger(model, load_tokenizer(encoder), meta)
+    if path:  # a model of the user's: the analysis names its file and encoder
+        tagger.name = f"{target.name} (fine-tuned {meta.get('base_encoder', encoder)})"
+    return tagger
 
 
 def lexical_line_matrix(para, text: str, lines: list[tuple[int, int, int]]) -> np.ndarray:
