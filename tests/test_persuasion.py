@@ -26,6 +26,18 @@ def test_lines_count_blank_lines():
     assert labels == {1: {"Doubt"}, 3: {"Doubt"}, 4: {"Slogans"}}
 
 
+def test_repair_offsets_snaps_drifted_spans_to_the_exact_anchors():
+    from presslens.persuasion.data import repair_offsets
+
+    text = "They called it a gradual invasion of Ukraine."
+    exact = (text.index("gradual"), text.index(" of"))
+    anchors = [("Loaded_Language", *exact)]
+    drifted = [("Loaded_Language", exact[0] + 2, exact[1] + 2), ("Doubt", 0, 4), ("Slogans", 20, 40)]
+    spans, moved = repair_offsets(drifted, anchors)
+    assert moved == 1 and text[spans[0][1] : spans[0][2]] == "gradual invasion"
+    assert spans[1:] == drifted[1:]  # exact or without a near anchor: untouched
+
+
 def test_span_f1_partial_credit():
     gold = [[("Doubt", 0, 10), ("Loaded_Language", 20, 30)]]
     pred = [[("Doubt", 5, 15), ("Slogans", 20, 25)]]

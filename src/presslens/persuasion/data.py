@@ -43,15 +43,42 @@ def _tsv(path: Path) -> list[list[str]]:
         return [row for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if row]
 
 
-def load_corpus(folder: str | Path, spans_file: str = "spans-23.tsv") -> list[LabelledArticle]:
+def _spans(path: Path) -> dict[str, list[tuple[str, int, int]]]:
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for row in _tsv(path):
+        if len(row) >= 4:
+            spans.setdefault(row[0], []).append((row[1], int(row[2]), int(row[3])))
+    return spans
+
+
+def repair_offsets(
+    spans: list[tuple[str, int, int]], anchors: list[tuple[str, int, int]], slack: int = 3
+) -> tuple[list[tuple[str, int, int]], int]:
+    """Snap spans whose boundaries drift by up to ``slack`` characters to the nearest anchor span (the exact
+    SemEval-2020 spans-14 offsets of the same article); returns the spans and how many moved."""
+    bounds = {(s, e) for _, s, e in anchors}
+    out, moved = [], 0
+    for t, s, e in spans:
+        if (s, e) not in bounds:
+            near = [(abs(s - a) + abs(e - b), a, b) for a, b in bounds if abs(s - a) <= slack and abs(e - b) <= slack]
+            if near:
+                _, s, e = min(near)
+                moved += 1
+        out.append((t, s, e))
+    return out, moved
+
+
+def load_corpus(folder: str | Path, spans_file: str = "spans-23.tsv", repair: bool = False) -> list[LabelledArticle]:
+    """``repair``: snap the spans' offsets to ``spans-14.tsv`` where they drift by 1–3 characters (see the data
+    README); off by default, so that training and evaluation read the files as published."""
     folder = Path(folder)
     article_dir = folder / "articles"
     if not article_dir.is_dir():
         raise InputError(str(folder), "not a persuasion corpus folder (needs articles/)")
-    spans: dict[str, list[tuple[str, int, int]]] = {}
-    for row in _tsv(folder / spans_file):
-        if len(row) >= 4:
-            spans.setdefault(row[0], []).append((row[1], int(row[2]), int(row[3])))
+    spans = _spans(folder / spans_file)
+    if repair and spans_file != "spans-14.tsv":
+        anchors = _spans(folder / "spans-14.tsv")
+        spans = {aid: repair_offsets(sp, anchors.get(aid, []))[0] for aid, sp in spans.items()}
     frames = {r[0]: [f for f in r[1].split(",") if f] for r in _tsv(folder / "frames.tsv") if len(r) >= 2}
     genre = {r[0]: r[1].strip() for r in _tsv(folder / "genre.tsv") if len(r) >= 2}
     articles = []
