@@ -125,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
     tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")
     tp.add_argument(
+        "--repair-offsets",
+        action="store_true",
+        help="snap spans-23 offsets that drift by 1-3 characters to the exact spans-14 ones (433 spans in 15 "
+        "articles of ../shared/data/persuasion; docs/benchmarks.md)",
+    )
+    tp.add_argument(
         "--encoder",
         metavar="NAME_OR_DIR",
         help="with --accurate: fine-tune this encoder instead of the packaged all-MiniLM-L6-v2 — a local folder of a "
@@ -354,9 +360,17 @@ def _cmd_train_persuasion(args) -> int:
         config = TrainConfig(epochs=args.epochs, encoder=args.encoder)
         if args.line_source:
             config.line_head, config.line_source = True, args.line_source
-        scores = train_accurate(args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log)
+        scores = train_accurate(
+            args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log, args.repair_offsets
+        )
     else:
-        scores = train(args.data, args.out or DEFAULT_MODEL_PATH, k=5 if args.cv is None else args.cv, log=log)
+        scores = train(
+            args.data,
+            args.out or DEFAULT_MODEL_PATH,
+            k=5 if args.cv is None else args.cv,
+            log=log,
+            repair=args.repair_offsets,
+        )
     print(json.dumps(scores, indent=2))
     return 0
 

@@ -584,12 +584,13 @@ def train_accurate(
     config: TrainConfig | None = None,
     only: list[int] | None = None,
     log=print,
+    repair: bool = False,
 ) -> dict:
     """``presslens train techniques --accurate``: optional K-fold CV, then fit on every article and save."""
     from presslens.persuasion.data import load_corpus
 
     config = config or TrainConfig()
-    articles = load_corpus(data)
+    articles = load_corpus(data, repair=repair)
     log(f"{len(articles)} articles, {sum(len(a.spans) for a in articles)} technique spans; {config}")
     scores = cross_validate_accurate(articles, k, config, only, log) if k > 1 else {}
     t0 = time.time()

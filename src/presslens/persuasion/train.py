@@ -138,10 +138,10 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log=print) -> di
     }
 
 
-def train(data: str | Path, out: str | Path, k: int = 5, log=print) -> dict:
+def train(data: str | Path, out: str | Path, k: int = 5, log=print, repair: bool = False) -> dict:
     import joblib
 
-    articles = load_corpus(data)
+    articles = load_corpus(data, repair=repair)
     log(f"{len(articles)} articles, {sum(len(a.spans) for a in articles)} technique spans")
     scores = cross_validate(articles, k, log) if k > 1 else {}
     t0 = time.time()
