@@ -82,6 +82,7 @@ def test_single_bad_input_is_one_line_and_nonzero(tmp_path):
     p.write_bytes(b"\x00\x00\x00")
     r = run("analyze", str(p))
     assert r.returncode == 1 and "binary" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr  # one input, one line
     r = run("analyze", str(tmp_path / "missing.txt"))
     assert r.returncode == 1 and "no such file" in r.stderr and "Traceback" not in r.stderr
     r = run("analyze", "--spacy-model", "no_such_model", str(EXAMPLE))

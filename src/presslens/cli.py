@@ -240,6 +240,9 @@ def _cmd_analyze(args) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+    if failures and len(items) == 1:  # one input: one line, like any other error
+        print(f"presslens: error: {failures[0]}", file=sys.stderr)
+        return 1
     if failures:
         print(f"presslens: {len(failures)} of {len(items)} input(s) could not be analysed:", file=sys.stderr)
         for err in failures:
