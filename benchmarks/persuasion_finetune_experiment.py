@@ -126,6 +126,37 @@ def main() -> None:
                 f"{name} @{th}: lines {fmt_lines(mine)}; average with lexical {fmt_lines(avg)}; spans agnostic "
                 f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
             )
+        # second opinions on the spans at 0.7: the line's averaged (fine-tuned + lexical) score for the span's
+        # technique as a gate, and the lexical spans (union / overlap with them)
+        lex_by_article = np.split(lex, np.cumsum([len(lines_of(a.text)) for a in test])[:-1])
+        decoded = [decode(a.text, r, p, 0.7) for a, r, p in zip(test, per_article, probs, strict=True)]
+        for gate in (0.3, 0.4, 0.5):
+            spans = []
+            for a, (sp, line_max), lx in zip(test, decoded, lex_by_article, strict=True):
+                lines = lines_of(a.text)
+                avg = (line_matrix(line_max, len(lines)) + lx) / 2
+                row_of = [n for n, (_, ls, le) in enumerate(lines)]
+                kept = []
+                for t, s, e, _ in sp:
+                    n = next((k for k in row_of if lines[k][1] <= s < lines[k][2]), None)
+                    if n is None or avg[n, LABELS.index(t)] >= gate:
+                        kept.append((t, s, e))
+                spans.append(kept)
+            print(
+                f"{name} spans @0.7 kept where the averaged line score ≥ {gate}: agnostic "
+                f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
+            )
+        mine = [[(t, s, e) for t, s, e, _ in sp] for sp, _ in decoded]
+        union = [m + lx for m, lx in zip(mine, pred, strict=True)]
+        both = [
+            [x for x in m if any(x[0] == y[0] and x[1] < y[2] and y[1] < x[2] for y in lx)]
+            for m, lx in zip(mine, pred, strict=True)
+        ]
+        for label, spans in (("union with", union), ("only where overlapping", both)):
+            print(
+                f"{name} spans @0.7 {label} the lexical spans: agnostic "
+                f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
+            )
         if scored[0][1] is None:
             return
         # the line head: its line scores alone, averaged with the pieces' and the lexical ones; and as a gate on
