@@ -46,6 +46,17 @@ def fmt_span(s):
     return f"{s.f1:.3f} (P {s.precision:.3f} R {s.recall:.3f})"
 
 
+def gate_spans(text: str, spans, line_scores: np.ndarray, gate: float) -> list[tuple[str, int, int]]:
+    """The spans whose line scores their technique at least ``gate`` (rows of ``line_scores``: lines_of(text))."""
+    lines = lines_of(text)
+    kept = []
+    for t, s, e, _ in spans:
+        n = next((k for k, (_, ls, le) in enumerate(lines) if ls <= s < le), None)
+        if n is None or line_scores[n, LABELS.index(t)] >= gate:
+            kept.append((t, s, e))
+    return kept
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="../shared/data/persuasion")
@@ -130,18 +141,12 @@ def main() -> None:
         # technique as a gate, and the lexical spans (union / overlap with them)
         lex_by_article = np.split(lex, np.cumsum([len(lines_of(a.text)) for a in test])[:-1])
         decoded = [decode(a.text, r, p, 0.7) for a, r, p in zip(test, per_article, probs, strict=True)]
+        piece_lines = [line_matrix(lm, len(lines_of(a.text))) for a, (_, lm) in zip(test, decoded, strict=True)]
         for gate in (0.3, 0.4, 0.5):
-            spans = []
-            for a, (sp, line_max), lx in zip(test, decoded, lex_by_article, strict=True):
-                lines = lines_of(a.text)
-                avg = (line_matrix(line_max, len(lines)) + lx) / 2
-                row_of = [n for n, (_, ls, le) in enumerate(lines)]
-                kept = []
-                for t, s, e, _ in sp:
-                    n = next((k for k in row_of if lines[k][1] <= s < lines[k][2]), None)
-                    if n is None or avg[n, LABELS.index(t)] >= gate:
-                        kept.append((t, s, e))
-                spans.append(kept)
+            spans = [
+                gate_spans(a.text, sp, (pl + lx) / 2, gate)
+                for a, (sp, _), pl, lx in zip(test, decoded, piece_lines, lex_by_article, strict=True)
+            ]
             print(
                 f"{name} spans @0.7 kept where the averaged line score ≥ {gate}: agnostic "
                 f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
@@ -166,12 +171,7 @@ def main() -> None:
             for a, rows, (_, w) in zip(test, per_article, scored, strict=True)
         ]
         H = np.concatenate(heads)
-        pieces = np.concatenate(
-            [
-                line_matrix(decode(a.text, r, p, 1.0)[1], len(lines_of(a.text)))
-                for a, r, p in zip(test, per_article, probs, strict=True)
-            ]
-        )
+        pieces = np.concatenate(piece_lines)
         variants = {
             "head": H,
             "head+lexical": (H + lex) / 2,
@@ -182,20 +182,10 @@ def main() -> None:
             for th in (0.4, 0.5, 0.6):
                 s = multilabel_f1(gold_lines, [{LABELS[j] for j in np.where(p >= th)[0]} for p in M])
                 print(f"{name} lines from {vname} @{th}: {fmt_lines(s)}")
-        span_th = 0.7
         for gate in (0.3, 0.5, 0.7):
-            spans = []
-            for a, rows, p, head in zip(test, per_article, probs, heads, strict=True):
-                index = {(s, e): n for n, (_, s, e) in enumerate(lines_of(a.text))}
-                bounds = [(s, e, n) for (s, e), n in index.items()]
-                kept = []
-                for t, s, e, _ in decode(a.text, rows, p, span_th)[0]:
-                    n = next((n for ls, le, n in bounds if ls <= s < le), None)
-                    if n is None or head[n, LABELS.index(t)] >= gate:
-                        kept.append((t, s, e))
-                spans.append(kept)
+            spans = [gate_spans(a.text, sp, h, gate) for a, (sp, _), h in zip(test, decoded, heads, strict=True)]
             print(
-                f"{name} spans @{span_th} gated by the line head @{gate}: agnostic "
+                f"{name} spans @0.7 gated by the line head @{gate}: agnostic "
                 f"{fmt_span(span_f1(gold_spans, spans, False))} aware {fmt_span(span_f1(gold_spans, spans, True))}"
             )
 

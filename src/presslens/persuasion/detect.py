@@ -31,7 +31,7 @@ def load_models(path: str | None = None) -> dict:
     except Exception as exc:  # a truncated or foreign file
         raise ModelError(f"cannot load persuasion models from {target} ({type(exc).__name__})") from None
     # Frames and genre are trained on the same articles, so their TF-IDF vectorizers come out identical: share
-    # one, and transform each article once for both (same scores; 15–20 % less persuasion time, docs/benchmarks.md).
+    # one, and transform each article once for both (same scores; 14–20 % less persuasion time, docs/benchmarks.md).
     if models["genre"].same_features(models["frames"]):
         models["genre"].vectorizer = models["frames"].vectorizer
     return models

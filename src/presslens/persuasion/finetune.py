@@ -380,6 +380,13 @@ def line_matrix(line_max: dict[int, np.ndarray], n_lines: int) -> np.ndarray:
     return np.array([line_max.get(i, np.zeros(len(LABELS))) for i in range(n_lines)]).reshape(-1, len(LABELS))
 
 
+def line_sources(pieces: np.ndarray, head: np.ndarray | None) -> dict[str, np.ndarray]:
+    """A line's scores by source: its highest piece, the line head, or their mean ("pieces" only without a head)."""
+    if head is None:
+        return {"pieces": pieces}
+    return {"pieces": pieces, "head": head, "both": (pieces + head) / 2}
+
+
 class AccurateTagger:
     """A trained tagger ready to apply: spans and line probabilities for one text at a time."""
 
@@ -398,9 +405,7 @@ class AccurateTagger:
     ) -> tuple[list[tuple[str, int, int, float]], np.ndarray]:
         """Spans, and a (lines × techniques) matrix of line probabilities (rows in the order of ``lines``)."""
         spans, pieces, head = self.scores(text, lines, threshold)
-        if head is None or self.line_source == "pieces":
-            return spans, pieces
-        return spans, head if self.line_source == "head" else (pieces + head) / 2
+        return spans, line_sources(pieces, head).get(self.line_source, pieces)
 
     def scores(
         self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
@@ -533,12 +538,12 @@ def cross_validate_accurate(
         for a in test:
             lines = lines_of(a.text)
             spans, pieces, head = tagger.scores(a.text, lines)
-            mine = pieces if head is None else {"pieces": pieces, "head": head, "both": (pieces + head) / 2}
             lexical = lexical_line_matrix(para, a.text, lines)
+            sources = line_sources(pieces, head)
             if head is not None:
-                for name, matrix in mine.items():
+                for name, matrix in sources.items():
                     variants[name].append((matrix + lexical) / 2)
-                mine = mine[config.line_source]
+            mine = sources.get(config.line_source, pieces)
             fold_gold.append(a.spans)
             fold_pred.append([(t, s, e) for t, s, e, _ in spans])
             avg = (mine + lexical) / 2
