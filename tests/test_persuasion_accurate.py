@@ -99,7 +99,7 @@ def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tm
         assert np.array_equal(p1.numpy(), p2.numpy()), f"training is not reproducible: {name} differs"
     path = finetune.save_tagger(first, tmp_path / "m.safetensors", config)
     assert path.stat().st_size < 30e6  # embeddings are not saved: the package's are used
-    loaded = finetune.load_accurate(str(path), quantize=False)
+    loaded = finetune.load_accurate(str(path))  # the default runs the model as trained (fp32)
     text = corpus[0].text
     lines = lines_of(text)
     tok = finetune.load_tokenizer()
@@ -110,6 +110,9 @@ def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tm
         [p[[k for k, (s, _) in enumerate(r.offsets) if s >= 0]].max(0) for r, p in zip(rows, in_memory, strict=True)]
     )
     assert np.allclose(matrix, expected, atol=0.02)  # fp16 storage
+    # int8, the faster option, stays close (the model card measures what it costs)
+    _, quantized = finetune.load_accurate(str(path), quantize=True).predict(text, lines)
+    assert quantized.shape == matrix.shape and np.allclose(quantized, expected, atol=0.15)
 
 
 def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):

@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--accurate",
         action="store_true",
-        help="technique spans and paragraphs from the fine-tuned encoder: better (model card) but ~0.5 s per article "
+        help="technique spans and paragraphs from the fine-tuned encoder: better (model card) but ~0.7 s per article "
         "on one core; needs the semantic extra. Default: the fast lexical models",
     )
     a.add_argument(

@@ -7,7 +7,7 @@ spans and paragraphs (``load_accurate``; ``analyze --accurate``), which needs th
 from presslens.persuasion.detect import DEFAULT_MODEL_PATH, detect_persuasion, load_models
 
 
-def load_accurate(path: str | None = None, quantize: bool = True):
+def load_accurate(path: str | None = None, quantize: bool = False):
     """The accurate technique tagger (imports torch; see ``presslens.persuasion.finetune``)."""
     from presslens.persuasion.finetune import load_accurate as _load
 
