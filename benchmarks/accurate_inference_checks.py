@@ -15,8 +15,8 @@ Usage:  HF_HUB_OFFLINE=1 python benchmarks/accurate_inference_checks.py --data .
    sentence (a regex splitter) and the highest sentence score kept, for the lexical paragraph classifier and
    the accurate tagger (alone and averaged with the lexical one, the shipped rule), over a threshold sweep.
 
-Trains the fold's tagger with the shipped settings first (~6 minutes on 2 idle cores) unless --model gives
-one saved by an earlier --save. Speeds are only comparable within one run.
+Trains the fold's tagger with the shipped settings but one member first (~6 minutes on 2 idle cores) unless
+--model gives one saved by an earlier --save. Speeds are only comparable within one run.
 """
 
 from __future__ import annotations
@@ -182,6 +182,7 @@ def main() -> None:
     ap.add_argument("--fold", type=int, default=0, help="held-out fold (0-4) of presslens.persuasion.data.folds")
     ap.add_argument("--model", help="the fold's tagger saved by an earlier --save (skips training)")
     ap.add_argument("--save", help="save the fold's trained tagger here")
+    ap.add_argument("--members", type=int, default=1, help="ensemble members (the figures in the card: 1)")
     args = ap.parse_args()
 
     articles = load_corpus(args.data)
@@ -193,7 +194,7 @@ def main() -> None:
     if args.model:
         tagger = load_accurate(args.model, quantize=False)
     else:
-        config = TrainConfig()
+        config = TrainConfig(members=args.members)
         t0 = time.time()
         model = train_tagger(train, config, print)
         print(f"fine-tuned in {time.time() - t0:.0f}s")

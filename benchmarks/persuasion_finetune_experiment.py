@@ -3,7 +3,8 @@
 Needs the semantic extra:  pip install -e ".[semantic]" "torch==2.13.0"
 Usage:  HF_HUB_OFFLINE=1 python benchmarks/persuasion_finetune_experiment.py --data ../shared/data/persuasion --fold 0
 
-Trains the tagger of ``presslens.persuasion.finetune`` (the shipped training code and defaults) on the other
+Trains one tagger of ``presslens.persuasion.finetune`` (the shipped training code and defaults, but one member
+unless --members; the shipped model averages two, benchmarks/accurate_ensemble.py) on the other
 four folds of ``presslens train persuasion`` (by article, seed 13), and the lexical models on the same folds,
 then scores on the held-out fold with the project's metrics (``presslens.evaluation.persuasion``) over a sweep of
 thresholds: the fine-tuned spans and lines, and the lines from the average of both models' probabilities.
@@ -67,6 +68,7 @@ def main() -> None:
     ap.add_argument("--line-head", action="store_true", help="train the line head too (TrainConfig.line_head)")
     ap.add_argument("--encoder", help="a local model folder or cached hub name (default: packaged MiniLM)")
     ap.add_argument("--pos-weight-cap", type=float, default=TrainConfig.pos_weight_cap)
+    ap.add_argument("--members", type=int, default=1, help="ensemble members (TrainConfig.members; card: 1)")
     ap.add_argument("--train-limit", type=int, default=None, help="train on N random line windows only")
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7,0.8")
     ap.add_argument("--no-int8", action="store_true", help="skip the int8 quantised model")
@@ -82,6 +84,7 @@ def main() -> None:
         line_head=args.line_head,
         pos_weight_cap=args.pos_weight_cap,
         encoder=args.encoder,
+        members=args.members,
     )
     articles = load_corpus(args.data)
     held = set(folds(articles, 5)[args.fold])

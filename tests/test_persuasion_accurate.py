@@ -92,7 +92,7 @@ def _tiny_corpus() -> list[LabelledArticle]:
 
 def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tmp_path):
     corpus = _tiny_corpus()
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4)
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1)
     first = finetune.train_tagger(corpus, config, log=lambda m: None)
     second = finetune.train_tagger(corpus, config, log=lambda m: None)
     for (name, p1), p2 in zip(first.state_dict().items(), second.state_dict().values(), strict=True):
@@ -115,9 +115,36 @@ def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tm
     assert quantized.shape == matrix.shape and np.allclose(quantized, expected, atol=0.15)
 
 
+def test_an_ensemble_averages_its_members_and_saves_them_in_one_file(tmp_path):
+    corpus = _tiny_corpus()
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=2)
+    log: list[str] = []
+    ensemble = finetune.train_tagger(corpus, config, log=log.append)
+    assert "member 2/2 (seed 14)" in log
+    first, second = ensemble.members
+    single = finetune.train_tagger(corpus, finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1))
+    for p1, p2 in zip(first.state_dict().values(), single.state_dict().values(), strict=True):
+        assert np.array_equal(p1.numpy(), p2.numpy())  # member 1 is the single model of the same seed
+    assert first.encoder.embeddings is second.encoder.embeddings  # frozen, identical: one copy
+    path = finetune.save_tagger(ensemble, tmp_path / "ens.safetensors", config)
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert meta["members"] == 2 and meta["member_files"] == ["ens.safetensors", "ens-member2.safetensors"]
+    assert all((tmp_path / f).stat().st_size < 25e6 for f in meta["member_files"])  # a file a member, no embeddings
+    text = corpus[2].text
+    lines = lines_of(text)
+    rows = finetune.encode_lines(finetune.load_tokenizer(), [(text, lines)], config.max_length)
+    mean = [(a + b) / 2 for a, b in zip(*(finetune.predict_rows(m, rows) for m in (first, second)), strict=True)]
+    expected = np.array(
+        [p[[k for k, (s, _) in enumerate(r.offsets) if s >= 0]].max(0) for r, p in zip(rows, mean, strict=True)]
+    )
+    spans, matrix = finetune.load_accurate(str(path)).predict(text, lines)
+    assert np.allclose(matrix, expected, atol=0.02)  # fp16 storage
+    assert all(text[s:e] == text[s:e].strip() and s < e for _, s, e, _ in spans)
+
+
 def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):
     corpus = _tiny_corpus()
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, line_head=True, line_source="head")
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, line_head=True, line_source="head")
     model = finetune.train_tagger(corpus, config, log=lambda m: None)
     path = finetune.save_tagger(model, tmp_path / "lh.safetensors", config)
     assert json.loads(path.with_suffix(".json").read_text())["line_source"] == "head"
@@ -138,7 +165,7 @@ def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_pa
     from presslens.nlp.minilm import minilm_path
 
     encoder = str(minilm_path())  # a model folder given by path, as a user's larger encoder would be
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, encoder=encoder)
+    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, encoder=encoder)
     path = finetune.save_tagger(
         finetune.train_tagger(_tiny_corpus(), config, log=lambda m: None), tmp_path / "e.safetensors", config
     )

@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--accurate",
         action="store_true",
-        help="technique spans and paragraphs from the fine-tuned encoder: better (model card) but ~0.7 s per article "
+        help="technique spans and paragraphs from the fine-tuned encoder: better (model card) but ~1.4 s per article "
         "on one core; needs the semantic extra. Default: the fast lexical models",
     )
     a.add_argument(
@@ -115,12 +115,21 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="K",
         help="folds for cross-validation; 0 or 1 to skip "
-        "(default: 5 for the lexical models, 0 with --accurate: ~8 minutes a fold)",
+        "(default: 5 for the lexical models, 0 with --accurate: ~15 minutes a fold)",
     )
     tp.add_argument(
         "--accurate",
         action="store_true",
-        help="train the fine-tuned encoder tagger of analyze --accurate instead (~7 minutes on 2 cores; semantic extra)",
+        help="train the fine-tuned encoder tagger of analyze --accurate instead (~7 minutes a member on 2 cores; "
+        "semantic extra)",
+    )
+    tp.add_argument(
+        "--members",
+        type=int,
+        default=2,
+        metavar="N",
+        help="with --accurate: fine-tune N copies (seeds 13, 14, ...) and average their probabilities (default 2, "
+        "as shipped; 1 is twice as fast to train and to run, and scores lower: model card)",
     )
     tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
     tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")
@@ -360,7 +369,9 @@ def _cmd_train_persuasion(args) -> int:
             only = [int(x) for x in args.folds.split(",")] if args.folds else None
         except ValueError:
             raise InputError("--folds", "expected fold numbers separated by commas, e.g. 0,2") from None
-        config = TrainConfig(epochs=args.epochs, encoder=args.encoder)
+        if args.members < 1:
+            raise InputError("--members", "expected 1 or more")
+        config = TrainConfig(epochs=args.epochs, encoder=args.encoder, members=args.members)
         if args.line_source:
             config.line_head, config.line_source = True, args.line_source
         scores = train_accurate(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "persuasion-v1.joblib"
 FAST_MODEL_NAME = "persuasion-v1 (lexical)"
-ACCURATE_MODEL_NAME = "persuasion-accurate-v1 (fine-tuned all-MiniLM-L6-v2)"
+ACCURATE_MODEL_NAME = "persuasion-accurate-v1 (two fine-tuned all-MiniLM-L6-v2, averaged)"
 
 
 @lru_cache(maxsize=2)
