@@ -1,7 +1,7 @@
 """One fine-tuned tagger or the average of two (``TrainConfig.members``), on CV folds.
 
 Needs the semantic extra:  pip install -e ".[semantic]" "torch==2.13.0"
-Usage:  HF_HUB_OFFLINE=1 python benchmarks/accurate_ensemble.py --data ../shared/data/persuasion --folds 0,1,2
+Usage:  HF_HUB_OFFLINE=1 python experiments/accurate_ensemble.py --data ../shared/data/persuasion --folds 0,1,2
         [--models DIR]
 
 For each fold of ``presslens.persuasion.data.folds`` (by article, seed 13) trains one tagger per seed (13 and 14,

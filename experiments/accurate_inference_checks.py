@@ -1,7 +1,7 @@
 """Two questions about applying the accurate tagger, on one CV fold: int8 or fp32, and paragraphs or sentences.
 
 Needs the semantic extra:  pip install -e ".[semantic]" "torch==2.13.0"
-Usage:  HF_HUB_OFFLINE=1 python benchmarks/accurate_inference_checks.py --data ../shared/data/persuasion --fold 0
+Usage:  HF_HUB_OFFLINE=1 python experiments/accurate_inference_checks.py --data ../shared/data/persuasion --fold 0
         [--model FOLD.safetensors | --save FOLD.safetensors]
 
 1. **Precision.** The model is trained and cross-validated in fp32 and stored fp16; ``load_accurate`` could

@@ -1,6 +1,6 @@
 """The check-worthiness variants compared in the model card, on the same 5 folds by transcript.
 
-Usage:  python benchmarks/checkworthiness_variants.py [--data ../shared/data/checkworthiness]
+Usage:  python experiments/checkworthiness_variants.py [--data ../shared/data/checkworthiness]
 
 Prints MAP (CheckThat! 2020 Task 5) for: a seeded random ranking; the transcripts alone; transcripts plus
 ClaimBuster at weight 1.0 and 0.3 (shipped); and C = 4 and C = 0.25 with ClaimBuster at 1.0. About 6 minutes on 2 cores.

@@ -1,6 +1,6 @@
 """Frames classifier variants, 5-fold CV by article (the folds of `presslens train persuasion`).
 
-Usage:  python benchmarks/frames_variants.py --data ../shared/data/persuasion      (~7 minutes on 2 cores)
+Usage:  python experiments/frames_variants.py --data ../shared/data/persuasion      (~7 minutes on 2 cores)
 
 The shipped frames model is a TF-IDF (words + character n-grams) logistic regression per frame, C=8, balanced
 class weights, threshold 0.4. This compares regularisation, class weights, thresholds and a top-k rule

@@ -1,6 +1,6 @@
 """Genre from style features instead of words, 5-fold CV by article (the folds of `presslens train persuasion`).
 
-Usage:  python benchmarks/genre_variants.py --data ../shared/data/persuasion      (a few seconds)
+Usage:  python experiments/genre_variants.py --data ../shared/data/persuasion      (a few seconds)
 
 The shipped genre model (TF-IDF, multinomial logistic regression) scores the majority class's accuracy (0.909):
 319 of the 351 labelled articles are opinion, 30 reporting, 2 satire. This asks whether features that should tell

