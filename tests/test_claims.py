@@ -55,8 +55,14 @@ def test_the_disputed_denial_is_linked_to_its_evidence(example_text):
     disputes = [d for d in a.disputes if d.claim == c.id]
     assert disputes, a.disputes
     d = disputes[0]
-    assert d.text.startswith("despite reports that troops out of uniform") and d.cue.startswith("despite reports")
+    assert d.text.startswith("despite reports that troops out of uniform")
     assert a.text[d.start : d.end] == d.text
+    # The cue is a span of the text (like a quote's cue), its family is the kind.
+    assert d.kind == "despite"
+    assert d.cue is not None and d.cue.text == "despite reports"
+    assert d.cue.start == a.text.index("despite reports that troops") and a.text[d.cue.start : d.cue.end] == d.cue.text
+    assert d.to_dict()["cue"] == {"start": d.cue.start, "end": d.cue.end, "text": "despite reports"}
+    assert d.to_dict()["kind"] == "despite"
 
 
 def test_a_dispute_in_the_next_sentence_reaches_back_to_the_quote():
@@ -66,7 +72,9 @@ def test_a_dispute_in_the_next_sentence_reaches_back_to_the_quote():
     )
     a = presslens.analyze(text, id="t")
     c = claim_with(a, "There are no foreign fighters in the city")
-    assert [d.cue for d in a.disputes if d.claim == c.id] == ["despite reports"]
+    assert [(d.kind, d.cue.text) for d in a.disputes if d.claim == c.id] == [("despite", "despite reports")]
+    d = next(d for d in a.disputes if d.claim == c.id)
+    assert d.cue.start == text.index("despite reports") and d.cue.end == d.cue.start + len("despite reports")
 
 
 def test_look_alike_cues_are_not_disputes():
@@ -84,12 +92,52 @@ def test_denial_and_no_evidence_cues():
     a = presslens.analyze(
         "Local media reported that the factory would close in June. The company denied the reports on Friday.", id="t"
     )
-    assert any(d.cue.startswith("denied") for d in a.disputes)
+    assert [(d.kind, d.cue.text) for d in a.disputes] == [("denied", "denied the reports")]
     b = presslens.analyze(
         "Premier Dan Holt said the protests were organised by a foreign government, without providing evidence.", id="t"
     )
     c = claim_with(b, "the protests were organised by a foreign government")
     assert [d.text for d in b.disputes if d.claim == c.id] == ["without providing evidence"]
+    assert [(d.kind, d.cue.text) for d in b.disputes if d.claim == c.id] == [
+        ("no evidence", "without providing evidence")
+    ]
+
+
+def test_a_second_speaker_saying_the_opposite_has_no_cue_phrase():
+    text = (
+        '"The new law will raise wages for nurses," Health Minister Joan Reyes said. '
+        '"The new law will not raise wages for nurses at all," union leader Tom Baker said.'
+    )
+    a = presslens.analyze(text, id="t")
+    c = claim_with(a, "The new law will raise wages for nurses")
+    (d,) = [d for d in a.disputes if d.claim == c.id]
+    assert d.kind == "opposite claim" and d.cue is None and d.to_dict()["cue"] is None
+    assert d.text == "The new law will not raise wages for nurses at all"
+    # The reports still say who says the opposite (the speaker of the quote the contesting text lies in).
+    assert "DISPUTED (opposite claim by Tom Baker): The new law will not" in a.to_text()
+    assert "opposite claim by Tom Baker: The new law will not" in a.to_html()
+
+
+def test_old_json_with_a_string_cue_still_reads():
+    from presslens.model import Dispute, Span
+
+    text = "The mayor said 40 bridges were closed. The city denied that on Friday. Ann Lee said none were."
+    data = {
+        "presslens": "1",
+        "id": "old",
+        "text": text,
+        "claims": [{"id": "c1", "start": 0, "end": 38, "text": text[:38], "checkworthiness": 0.9}],
+        "disputes": [
+            {"claim": "c1", "start": 39, "end": 70, "text": text[39:70], "cue": "denied that"},
+            {"claim": "c1", "start": 71, "end": 95, "text": text[71:95], "cue": "opposite claim by Ann Lee"},
+        ],
+    }
+    a = presslens.Analysis.from_dict(data)
+    s = text.index("denied that")
+    assert a.disputes == [
+        Dispute("c1", 39, 70, text[39:70], kind="denied", cue=Span(s, s + 11, "denied that")),
+        Dispute("c1", 71, 95, text[71:95], kind="opposite claim", cue=None),
+    ]
 
 
 def test_json_round_trip_keeps_claims_and_disputes(example_text):
@@ -109,12 +157,12 @@ def test_ranking_metrics():
 
 
 def test_claims_panel_escapes_fact_check_text_and_drops_unsafe_links():
-    from presslens.model import Claim, ClaimMatches, Dispute, FactCheckMatch
+    from presslens.model import Claim, ClaimMatches, Dispute, FactCheckMatch, Span
 
     text = "The mayor said 40 bridges were <b>closed</b>. Records contradict that."
     a = presslens.Analysis(id="t", text=text)
     a.claims = [Claim("c1", 0, 45, text[0:45], 0.9)]
-    a.disputes = [Dispute("c1", 47, 71, text[47:71], "contradict that")]
+    a.disputes = [Dispute("c1", 46, 70, text[46:70], kind="denied", cue=Span(54, 69, text[54:69]))]
     evil = FactCheckMatch("x", "<script>alert(1)</script>", '"><img onerror=x>', "P", "javascript:alert(1)", None, 0.9)
     a.fact_checks = [ClaimMatches("c1", [evil])]
     html = a.to_html()

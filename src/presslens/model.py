@@ -8,12 +8,16 @@ JSON contract (``SCHEMA_VERSION``) only grows.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SCHEMA_VERSION = "1"
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
+# How the article contests a claim: the cue family (``presslens.claims.disputes.CUES``), or another speaker's
+# quote saying the opposite.
+DISPUTE_KINDS = ("despite", "contrary to", "falsely", "no evidence", "debunked", "denied", "opposite claim")
 
 
 @dataclass(slots=True)
@@ -28,6 +32,10 @@ class Span:
     @classmethod
     def of(cls, text: str, start: int, end: int) -> Span:
         return cls(start, end, text[start:end])
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Span:
+        return cls(start=d["start"], end=d["end"], text=d["text"])
 
 
 @dataclass(slots=True)
@@ -44,6 +52,12 @@ class Entity:
             "type": self.type,
             "mentions": [m.to_dict() for m in self.mentions],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entity:
+        return cls(
+            id=d["id"], name=d["name"], type=d["type"], mentions=[Span.from_dict(m) for m in d.get("mentions", [])]
+        )
 
 
 @dataclass(slots=True)
@@ -64,6 +78,10 @@ class Speaker:
             "end": self.end,
             "text": self.text,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Speaker:
+        return cls(start=d["start"], end=d["end"], text=d["text"], name=d.get("name"), entity=d.get("entity"))
 
 
 @dataclass(slots=True)
@@ -87,6 +105,25 @@ class Quote:
             "speaker": self.speaker.to_dict() if self.speaker else None,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Quote:
+        return cls(
+            id=d["id"],
+            kind=d["kind"],
+            start=d["start"],
+            end=d["end"],
+            text=d["text"],
+            cue=Span.from_dict(d["cue"]) if d.get("cue") else None,
+            speaker=Speaker.from_dict(d["speaker"]) if d.get("speaker") else None,
+        )
+
+    @property
+    def speaker_label(self) -> str:
+        """The speaker's canonical name, else the mention the attribution rests on, else "(unattributed)"."""
+        if self.speaker is None:
+            return "(unattributed)"
+        return self.speaker.name or self.speaker.text
+
 
 @dataclass(slots=True)
 class TechniqueSpan:
@@ -109,6 +146,17 @@ class TechniqueSpan:
             "quote": self.quote,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TechniqueSpan:
+        return cls(
+            technique=d["technique"],
+            start=d["start"],
+            end=d["end"],
+            text=d["text"],
+            confidence=d["confidence"],
+            quote=d.get("quote"),
+        )
+
 
 @dataclass(slots=True)
 class Paragraph:
@@ -122,6 +170,10 @@ class Paragraph:
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "start": self.start, "end": self.end, "techniques": list(self.techniques)}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Paragraph:
+        return cls(index=d["index"], start=d["start"], end=d["end"], techniques=list(d.get("techniques", [])))
+
 
 @dataclass(slots=True)
 class Label:
@@ -133,6 +185,10 @@ class Label:
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "confidence": round(self.confidence, 4)}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Label:
+        return cls(label=d["label"], confidence=d["confidence"])
+
 
 @dataclass(slots=True)
 class Claimant:
@@ -143,6 +199,10 @@ class Claimant:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "entity": self.entity}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Claimant:
+        return cls(name=d.get("name"), entity=d.get("entity"))
 
 
 @dataclass(slots=True)
@@ -168,19 +228,88 @@ class Claim:
             "quote": self.quote,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Claim:
+        return cls(
+            id=d["id"],
+            start=d["start"],
+            end=d["end"],
+            text=d["text"],
+            checkworthiness=d["checkworthiness"],
+            claimant=Claimant.from_dict(d["claimant"]) if d.get("claimant") else None,
+            quote=d.get("quote"),
+        )
+
 
 @dataclass(slots=True)
 class Dispute:
-    """Text of the article that contests a claim; ``cue`` says how (the cue phrase, or "opposite claim")."""
+    """Text of the article that contests a claim. ``kind`` says how (one of ``DISPUTE_KINDS``: a cue family such as
+    "despite" or "denied", or "opposite claim" for another speaker's quote saying the opposite); ``cue`` is the cue
+    phrase in the text ("despite reports", "denied that"), None for an opposite claim, which has no cue phrase."""
 
     claim: str
     start: int
     end: int
     text: str
-    cue: str
+    kind: str
+    cue: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim, "start": self.start, "end": self.end, "text": self.text, "cue": self.cue}
+        return {
+            "claim": self.claim,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "kind": self.kind,
+            "cue": self.cue.to_dict() if self.cue else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Dispute:
+        cue = d.get("cue")
+        if isinstance(cue, str):  # written before the cue became a span: the cue phrase, or "opposite claim by X"
+            kind = _legacy_dispute_kind(cue)
+            at = d["text"].find(cue) if kind != "opposite claim" else -1
+            start = d["start"] + at
+            return cls(
+                claim=d["claim"],
+                start=d["start"],
+                end=d["end"],
+                text=d["text"],
+                kind=kind,
+                cue=Span(start, start + len(cue), cue) if at != -1 else None,
+            )
+        return cls(
+            claim=d["claim"],
+            start=d["start"],
+            end=d["end"],
+            text=d["text"],
+            kind=d["kind"],
+            cue=Span.from_dict(cue) if cue else None,
+        )
+
+
+# The cue family of a cue phrase written by an earlier version (then ``disputes[].cue`` was the phrase itself).
+# Checked in this order; the patterns mirror the families of ``presslens.claims.disputes.CUES``.
+_LEGACY_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("opposite claim", re.compile(r"opposite claim\b")),
+    ("despite", re.compile(r"despite\b")),
+    ("contrary to", re.compile(r"contrary to\b")),
+    ("falsely", re.compile(r"(?:falsely|wrongly|erroneously|misleadingly|baselessly|incorrectly)\s")),
+    ("denied", re.compile(r"(?:den(?:y|ies|ied|ying)|reject|refut|disput|contest|contradict|dismissed)\w*\s")),
+    ("no evidence", re.compile(r".*\bevidence\b")),
+    (
+        "debunked",
+        re.compile(
+            r"debunked|disprov|discredited|baseless|unfounded|unsubstantiated|false claim|ha(?:s|ve|d) been\s|fact-checker"
+        ),
+    ),
+)
+
+
+def _legacy_dispute_kind(cue: str) -> str:
+    low = cue.lower()
+    return next((kind for kind, pattern in _LEGACY_KINDS if pattern.match(low)), cue)
 
 
 @dataclass(slots=True)
@@ -204,6 +333,18 @@ class FactCheckMatch:
             "score": round(self.score, 4),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FactCheckMatch:
+        return cls(
+            id=d["id"],
+            claim_reviewed=d["claim_reviewed"],
+            rating=d.get("rating"),
+            publisher=d.get("publisher"),
+            url=d.get("url"),
+            date=d.get("date"),
+            score=d["score"],
+        )
+
 
 @dataclass(slots=True)
 class ClaimMatches:
@@ -215,6 +356,10 @@ class ClaimMatches:
     def to_dict(self) -> dict[str, Any]:
         return {"claim": self.claim, "matches": [m.to_dict() for m in self.matches]}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ClaimMatches:
+        return cls(claim=d["claim"], matches=[FactCheckMatch.from_dict(m) for m in d.get("matches", [])])
+
 
 @dataclass(slots=True)
 class Metadata:
@@ -225,6 +370,10 @@ class Metadata:
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "date": self.date, "source": self.source, "author": self.author}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Metadata:
+        return cls(url=d.get("url"), date=d.get("date"), source=d.get("source"), author=d.get("author"))
 
 
 @dataclass(slots=True)
@@ -271,75 +420,33 @@ class Analysis:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
-        def span(d: dict[str, Any] | None) -> Span | None:
-            return Span(d["start"], d["end"], d["text"]) if d else None
-
-        quotes = []
-        for q in data.get("quotes", []):
-            sp = q.get("speaker")
-            quotes.append(
-                Quote(
-                    id=q["id"],
-                    kind=q["kind"],
-                    start=q["start"],
-                    end=q["end"],
-                    text=q["text"],
-                    cue=span(q.get("cue")),
-                    speaker=Speaker(sp["start"], sp["end"], sp["text"], sp.get("name"), sp.get("entity"))
-                    if sp
-                    else None,
-                )
-            )
-        entities = [
-            Entity(e["id"], e["name"], e["type"], [Span(m["start"], m["end"], m["text"]) for m in e["mentions"]])
-            for e in data.get("entities", [])
-        ]
-        meta = data.get("metadata") or {}
+        """The analysis a ``to_dict()`` (or JSON contract "1") object describes; every object is read by key."""
         genre = data.get("genre")
         return cls(
-            techniques=[
-                TechniqueSpan(t["technique"], t["start"], t["end"], t["text"], t["confidence"], t.get("quote"))
-                for t in data.get("techniques", [])
-            ],
-            paragraphs=[
-                Paragraph(p["index"], p["start"], p["end"], list(p["techniques"])) for p in data.get("paragraphs", [])
-            ],
-            frames=[Label(f["label"], f["confidence"]) for f in data.get("frames", [])],
-            genre=Label(genre["label"], genre["confidence"]) if genre else None,
-            claims=[
-                Claim(
-                    c["id"],
-                    c["start"],
-                    c["end"],
-                    c["text"],
-                    c["checkworthiness"],
-                    Claimant(c["claimant"].get("name"), c["claimant"].get("entity")) if c.get("claimant") else None,
-                    c.get("quote"),
-                )
-                for c in data.get("claims", [])
-            ],
-            disputes=[Dispute(d["claim"], d["start"], d["end"], d["text"], d["cue"]) for d in data.get("disputes", [])],
-            fact_checks=[
-                ClaimMatches(f["claim"], [FactCheckMatch(**m) for m in f.get("matches", [])])
-                for f in data.get("fact_checks", [])
-            ],
             id=data.get("id", ""),
             text=data["text"],
             title=data.get("title"),
-            metadata=Metadata(**{k: meta.get(k) for k in ("url", "date", "source", "author")}),
-            entities=entities,
-            quotes=quotes,
+            metadata=Metadata.from_dict(data.get("metadata") or {}),
+            entities=[Entity.from_dict(e) for e in data.get("entities", [])],
+            quotes=[Quote.from_dict(q) for q in data.get("quotes", [])],
+            techniques=[TechniqueSpan.from_dict(t) for t in data.get("techniques", [])],
+            paragraphs=[Paragraph.from_dict(p) for p in data.get("paragraphs", [])],
+            frames=[Label.from_dict(f) for f in data.get("frames", [])],
+            genre=Label.from_dict(genre) if genre else None,
+            claims=[Claim.from_dict(c) for c in data.get("claims", [])],
+            disputes=[Dispute.from_dict(d) for d in data.get("disputes", [])],
+            fact_checks=[ClaimMatches.from_dict(f) for f in data.get("fact_checks", [])],
             models=dict(data.get("models") or {}),
         )
 
     # -- views ---------------------------------------------------------------------------
     def spans(self) -> list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute]:
         """Every span in the analysis, for checking the offset invariant."""
-        out: list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute] = [
-            *self.techniques,
-            *self.claims,
-            *self.disputes,
-        ]
+        out: list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute] = [*self.techniques, *self.claims]
+        for d in self.disputes:
+            out.append(d)
+            if d.cue:
+                out.append(d.cue)
         for e in self.entities:
             out.extend(e.mentions)
         for q in self.quotes:
@@ -353,11 +460,15 @@ class Analysis:
     def entity(self, entity_id: str) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)
 
+    def quote_at(self, start: int, end: int) -> Quote | None:
+        """The first quote whose span holds ``start:end`` (the quote of an opposite-claim dispute's text)."""
+        return next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+
     def speakers(self) -> list[tuple[str, list[Quote]]]:
         """Speakers in order of prominence (quote count, then quoted characters, then first quote)."""
         groups: dict[str, list[Quote]] = {}
         for q in self.quotes:
-            groups.setdefault(speaker_label(q), []).append(q)
+            groups.setdefault(q.speaker_label, []).append(q)
         return sorted(
             groups.items(),
             key=lambda kv: (-len(kv[1]), -sum(len(q.text) for q in kv[1]), kv[1][0].start),
@@ -396,6 +507,5 @@ class Analysis:
 
 
 def speaker_label(q: Quote) -> str:
-    if q.speaker is None:
-        return "(unattributed)"
-    return q.speaker.name or q.speaker.text
+    """``q.speaker_label`` (kept for callers of the function)."""
+    return q.speaker_label

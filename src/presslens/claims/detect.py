@@ -5,7 +5,7 @@ from __future__ import annotations
 from presslens.claims.checkworthiness import load_checkworthiness
 from presslens.claims.disputes import find_disputes
 from presslens.claims.extract import candidates, make_claims, score_candidates, sentence_bounds
-from presslens.model import Analysis, Dispute
+from presslens.model import Analysis, Dispute, Span
 
 
 def detect_claims(analysis: Analysis, doc, model=None) -> None:
@@ -21,11 +21,12 @@ def detect_claims(analysis: Analysis, doc, model=None) -> None:
     analysis.claims = claims
     analysis.disputes = [
         Dispute(
-            by_span[(cands[f.candidate].start, cands[f.candidate].end)],
-            f.start,
-            f.end,
-            analysis.text[f.start : f.end],
-            f.cue,
+            claim=by_span[(cands[f.candidate].start, cands[f.candidate].end)],
+            start=f.start,
+            end=f.end,
+            text=analysis.text[f.start : f.end],
+            kind=f.kind,
+            cue=Span.of(analysis.text, *f.cue) if f.cue else None,
         )
         for f in found
     ]

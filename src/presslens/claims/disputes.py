@@ -69,12 +69,16 @@ OPPOSITE_OVERLAP_MIN = 0.4
 OPPOSITE_MIN_SCORE = 0.15  # questions and small talk do not contradict anything
 
 
+OPPOSITE = "opposite claim"  # the kind of a dispute by a second speaker saying the opposite (no cue phrase)
+
+
 @dataclass(slots=True)
 class Found:
     candidate: int  # index into the candidates
     start: int
     end: int
-    cue: str
+    kind: str  # the cue family (a name in ``CUES``), or ``OPPOSITE``
+    cue: tuple[int, int] | None  # the cue phrase's offsets; None for ``OPPOSITE``
 
 
 def _content(text: str) -> set[str]:
@@ -151,10 +155,10 @@ def find_disputes(
     seen: set[tuple[int, int]] = set()
     words = [_content(text[c.start : c.end]) for c in cands]
 
-    def add(ci: int, start: int, end: int, cue: str) -> None:
+    def add(ci: int, start: int, end: int, kind: str, cue: tuple[int, int] | None) -> None:
         if (ci, start) not in seen:
             seen.add((ci, start))
-            found.append(Found(ci, start, end, cue))
+            found.append(Found(ci, start, end, kind, cue))
 
     for si, (s, e) in enumerate(sentences):
         sentence = text[s:e]
@@ -163,7 +167,8 @@ def find_disputes(
             if not m:
                 continue
             cue = m.group(0)
-            ev_start, ev_end = _evidence(text, (s, e), (s + m.start(), s + m.end()), family)
+            at = (s + m.start(), s + m.end())
+            ev_start, ev_end = _evidence(text, (s, e), at, family)
             # "Sullivan rejected the Kremlin's account. 'There is no invasion…'": the next quote is the evidence.
             if (
                 family == "denied"
@@ -184,7 +189,7 @@ def find_disputes(
                 >= 3
             ]
             for ci in same:
-                add(ci, ev_start, ev_end, cue)
+                add(ci, ev_start, ev_end, family, at)
             if same:
                 break
             # 2. A claim nearby that shares the words of the sentence.
@@ -203,7 +208,7 @@ def find_disputes(
                 if ov >= OVERLAP_MIN and (best is None or ov > best[0]):
                     best = (ov, ci)
             if best:
-                add(best[1], ev_start, ev_end, cue)
+                add(best[1], ev_start, ev_end, family, at)
                 break
             # 3. An anaphor ("rejected the Kremlin's account", "offered no evidence for the claim", "he made the
             #    remark despite reports …"): the nearest earlier quoted claim, by the named speaker if one is named.
@@ -215,7 +220,7 @@ def find_disputes(
                 earlier = [ci for ci in earlier if cands[ci].sentence >= lo]
             if earlier:
                 evidence = _content(text[ev_start:ev_end])
-                add(max(earlier, key=lambda ci: (_overlap(evidence, words[ci]), ci)), ev_start, ev_end, cue)
+                add(max(earlier, key=lambda ci: (_overlap(evidence, words[ci]), ci)), ev_start, ev_end, family, at)
             break  # one cue family per sentence
     # A second speaker saying the opposite.
     for i, a in enumerate(cands):
@@ -234,6 +239,5 @@ def find_disputes(
                 and _overlap(words[i], words[j]) >= OPPOSITE_OVERLAP_MIN
                 and neg_a != bool(_NEGATION.search(text[b.start : b.end]))
             ):
-                sp = b.quote.speaker
-                add(i, b.start, b.end, f"opposite claim by {sp.name or sp.text}")
+                add(i, b.start, b.end, OPPOSITE, None)
     return found

@@ -105,7 +105,7 @@ def make_claims(analysis: Analysis, cands: list[Candidate], keep: set[int]) -> l
                     start=c.start,
                     end=c.end,
                     text=analysis.text[c.start : c.end],
-                    checkworthiness=c.score,
+                    checkworthiness=round(c.score, 4),  # as in the JSON, so an analysis round-trips exactly
                     claimant=claimant_of(analysis, c.quote),
                     quote=c.quote.id if c.quote else None,
                 )

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
+from typing import TYPE_CHECKING
 
-from presslens.model import Analysis, Quote, speaker_label
 from presslens.persuasion.labels import DEFINITIONS, TECHNIQUES
+from presslens.report.text import dispute_label
+
+if TYPE_CHECKING:  # the model imports the reports (Analysis.to_text, .to_html): no runtime import back
+    from presslens.model import Analysis, Quote
 
 PALETTE = [
     "#4e79a7",
@@ -154,10 +158,10 @@ def _attrs(q: Quote, n: int) -> str:
     sp = q.speaker
     return (
         f' data-q="{n}-{escape(q.id)}" data-kind="{escape(q.kind)}"'
-        f' data-speaker="{escape(speaker_label(q), quote=True)}"'
+        f' data-speaker="{escape(q.speaker_label, quote=True)}"'
         f' data-mention="{escape(sp.text, quote=True) if sp else ""}"'
         f' data-cue="{escape(q.cue.text, quote=True) if q.cue else ""}"'
-        f' title="{escape(speaker_label(q), quote=True)} — {escape(q.cue.text, quote=True) if q.cue else "no cue"} — {q.kind}"'
+        f' title="{escape(q.speaker_label, quote=True)} — {escape(q.cue.text, quote=True) if q.cue else "no cue"} — {q.kind}"'
     )
 
 
@@ -166,7 +170,7 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
     text = a.text
     layers: list[tuple[int, int, str, str]] = []  # start, end, open tag, close tag
     for q in a.quotes:
-        c = colours[speaker_label(q)]
+        c = colours[q.speaker_label]
         cls = "q indirect" if q.kind == "indirect" else "q"
         layers.append((q.start, q.end, f'<mark class="{cls}" style="--c:{c}"{_attrs(q, n)}>', "</mark>"))
         if q.speaker:
@@ -175,7 +179,7 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
             layers.append((q.cue.start, q.cue.end, '<span class="cue">', "</span>"))
     quotes = {q.id: q for q in a.quotes}
     for t in a.techniques:
-        whose = f" In the words of {speaker_label(quotes[t.quote])} ({t.quote})." if t.quote in quotes else ""
+        whose = f" In the words of {quotes[t.quote].speaker_label} ({t.quote})." if t.quote in quotes else ""
         title = escape(f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}{whose}", quote=True)
         colour = technique_colour(t.technique)
         layers.append((t.start, t.end, f'<span class="tech" style="--t:{colour}" title="{title}">', "</span>"))
@@ -193,7 +197,7 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
         title = escape(" · ".join(notes), quote=True)
         layers.append((c.start, c.end, f'<span class="claim" style="--k:{colour}" title="{title}">', "</span>"))
     for d in a.disputes:
-        title = escape(f"disputes {d.claim} ({d.cue})", quote=True)
+        title = escape(f"disputes {d.claim} ({dispute_label(a, d)})", quote=True)
         layers.append((d.start, d.end, f'<span class="disp" title="{title}">', "</span>"))
     cuts = sorted({0, len(text), *(x for s in layers for x in s[:2])})
     starts = {q.start: q for q in a.quotes}
@@ -202,8 +206,8 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
         if a_ in starts:  # a small speaker tag before each quote; not part of the text
             q = starts[a_]
             out.append(
-                f'<span class="tag" style="--c:{colours[speaker_label(q)]}" aria-hidden="true">'
-                f"{escape(_short(speaker_label(q)))}</span>"
+                f'<span class="tag" style="--c:{colours[q.speaker_label]}" aria-hidden="true">'
+                f"{escape(_short(q.speaker_label))}</span>"
             )
         chunk = escape(text[a_:b_])
         for s in layers:
@@ -269,7 +273,8 @@ def _claims_panel(a: Analysis) -> str:
         snippet = " ".join(c.text.split())
         snippet = snippet if len(snippet) <= 180 else snippet[:177] + "…"
         evidence = "".join(
-            f'<div class="ev">{escape(d.cue)}: {escape(" ".join(d.text.split()))}</div>' for d in disputes.get(c.id, [])
+            f'<div class="ev">{escape(dispute_label(a, d))}: {escape(" ".join(d.text.split()))}</div>'
+            for d in disputes.get(c.id, [])
         )
         for m in matches.get(c.id, []):
             link = (

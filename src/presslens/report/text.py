@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from presslens.model import Analysis, speaker_label
+if TYPE_CHECKING:  # the model imports the reports (Analysis.to_text, .to_html): no runtime import back
+    from presslens.model import Analysis, Dispute
 
 _KIND = {"direct": "“”", "mixed": "≈“”", "indirect": "≈"}
 
@@ -57,7 +59,7 @@ def _techniques(a: Analysis) -> list[str]:
     quotes = {q.id: q for q in a.quotes}
     for t in a.techniques:
         q = quotes.get(t.quote) if t.quote else None
-        whose = f" — in {t.quote}, {speaker_label(q)}" if q else ""
+        whose = f" — in {t.quote}, {q.speaker_label}" if q else ""
         snippet = " ".join(t.text.split())
         snippet = snippet if len(snippet) <= 90 else snippet[:87] + "..."
         out.append(f"  {t.technique:<26} {t.confidence:.2f} “{snippet}”{whose}")
@@ -84,7 +86,7 @@ def _claims(a: Analysis, width: int) -> list[str]:
         for d in disputes.get(c.id, []):
             out.extend(
                 textwrap.wrap(
-                    f"DISPUTED ({d.cue}): " + " ".join(d.text.split()),
+                    f"DISPUTED ({dispute_label(a, d)}): " + " ".join(d.text.split()),
                     width=width,
                     initial_indent=pad,
                     subsequent_indent=pad + "  ",
@@ -95,3 +97,12 @@ def _claims(a: Analysis, width: int) -> list[str]:
             text = f"FACT-CHECK {m.score:.2f} [{m.rating or '?'}] {m.claim_reviewed} ({src}) {m.url or ''}"
             out.extend(textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=pad + "  "))
     return out
+
+
+def dispute_label(a: Analysis, d: Dispute) -> str:
+    """How a dispute contests its claim, in words: the cue phrase ("despite reports"), or "opposite claim by X"
+    with the speaker of the quote the contesting text lies in."""
+    if d.cue is not None:
+        return d.cue.text
+    q = a.quote_at(d.start, d.end) if d.kind == "opposite claim" else None
+    return f"{d.kind} by {q.speaker_label}" if q and q.speaker else d.kind
