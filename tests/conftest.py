@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import contextlib
+import io
+import subprocess
+import sys
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +32,38 @@ def find_quote(a: presslens.Analysis, fragment: str) -> presslens.Quote:
 def speaker_of(a: presslens.Analysis, fragment: str) -> str | None:
     q = find_quote(a, fragment)
     return q.speaker.name if q.speaker else None
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, stdin: str | None = None) -> CliResult:
+    """The ``presslens`` command run in-process through ``presslens.cli.main`` (as fast as a function call)."""
+    from presslens.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = old_stdin
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def run_subprocess(*args: str, stdin: str | None = None, module: str = "presslens") -> subprocess.CompletedProcess:
+    """The command as a user runs it, in a new process (for the few end-to-end tests)."""
+    cmd = [sys.executable, "-m", module, *args]
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture

@@ -1,20 +1,14 @@
-"""The real `presslens` command, run as a user would (a subprocess)."""
+"""The `presslens` command: in-process through ``main(argv)``, plus a few end-to-end runs in a subprocess."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import shutil
 
-from conftest import ARTICLES, REPO
+from conftest import ARTICLES, REPO, run_subprocess
+from conftest import run_cli as run
 
 EXAMPLE = REPO / "examples" / "kremlin-interview.txt"
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "presslens.cli", *args], input=stdin, capture_output=True, text=True, timeout=300
-    )
 
 
 def test_help_for_every_command():
@@ -54,6 +48,18 @@ def test_json_contract():
         if q["speaker"]:
             assert set(q["speaker"]) == {"name", "entity", "start", "end", "text"}
             assert text[q["speaker"]["start"] : q["speaker"]["end"]] == q["speaker"]["text"]
+
+
+def test_end_to_end_console_script_and_python_m(tmp_path):
+    """The installed ``presslens`` script and ``python -m presslens`` are the same command."""
+    script = shutil.which("presslens")
+    assert script, "the presslens console script is not installed"
+    import subprocess
+
+    r = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("presslens ")
+    r = run_subprocess("analyze", "--only", "quotes", "-", stdin='"We are ready," Ann Lee said.\n')
+    assert r.returncode == 0 and "Ann Lee" in r.stdout, r.stderr
 
 
 def test_stdin_and_jsonl_lines_per_input(tmp_path):

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
+from conftest import CliResult, run_cli
 from presslens.evaluation import GoldDoc, GoldQuote, load_gold_jsonl, load_polnear, score_quotes
 from presslens.evaluation.quotes import overlap_ratio
 from presslens.model import Analysis, Quote, Speaker
 
 
-def eval_quotes(*args: str) -> subprocess.CompletedProcess:
-    """The real `presslens eval quotes --json` command."""
-    cmd = [sys.executable, "-m", "presslens.cli", "eval", "quotes", "--json", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+def eval_quotes(*args: str) -> CliResult:
+    """The `presslens eval quotes --json` command."""
+    return run_cli("eval", "quotes", "--json", *args)
 
 
 def test_overlap_is_relative_to_the_longer_span():

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 import presslens
 from conftest import REPO
+from conftest import run_cli as run
 from presslens.evaluation.matching import average_precision_at, score_run
 from presslens.factchecks import KnowledgeBase, read_records
 from presslens.factchecks.encoder import encoder_available
@@ -20,10 +19,6 @@ EXAMPLE = REPO / "examples" / "kremlin-interview.txt"
 needs_encoder = pytest.mark.skipif(
     not encoder_available(), reason="the semantic extra (MiniLM encoder) is not installed"
 )
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "presslens.cli", *args], capture_output=True, text=True, timeout=300)
 
 
 def review(claim, **extra) -> dict:

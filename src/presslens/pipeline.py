@@ -1,22 +1,80 @@
-"""Running the components over articles: one at a time, or many across processes."""
+"""Running the registered components over articles: one at a time, or many across processes.
+
+A :class:`Pipeline` is spaCy plus the components named in an :class:`~presslens.options.Options`, built
+once per process and options (``pipeline_for``): in the caller's process, and in each worker by its
+initializer (the warm-up).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from presslens.entities import cluster_entities
+from presslens import registry
 from presslens.errors import InputError, PressLensError
 from presslens.ingest import Article, article_from_html, article_from_text, looks_like_html
 from presslens.model import Analysis
 from presslens.nlp import load_pipeline
-from presslens.quotes import extract_quotes
+from presslens.options import Options
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 Item = Article | InputError
-COMPONENTS = ("quotes", "techniques", "claims")
+Result = Analysis | InputError
+
+
+class Pipeline:
+    """spaCy and the chosen components, their models loaded (once: get one through ``pipeline_for``)."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.nlp: Language = load_pipeline(options.spacy_model)
+        self.components: list[tuple[str, Any]] = [
+            (name, registry.get(name).factory(options)) for name in options.components
+        ]
+
+    def analyze_doc(self, article: Article, doc: Doc) -> Analysis:
+        """Every component, in order, over one parsed article (no batch hooks: see ``analyze_articles``)."""
+        analysis = Analysis(id=article.id, text=article.text, title=article.title, metadata=article.metadata)
+        for _, component in self.components:
+            component(analysis, doc)
+        return analysis
+
+    def analyze_articles(self, articles: list[Article]) -> list[Result]:
+        """Parse and analyse a batch; a record that fails becomes an ``InputError`` in its place."""
+        out: list[Result] = []
+        docs = self.nlp.pipe((a.text for a in articles), batch_size=16)
+        for article in articles:
+            try:
+                out.append(self.analyze_doc(article, next(docs)))
+            except PressLensError as exc:
+                out.append(InputError(article.id, str(exc)))
+            except Exception as exc:  # a bug must not sink the batch: report the record and go on
+                out.append(InputError(article.id, f"analysis failed ({type(exc).__name__}: {exc})"))
+        good = [a for a in out if isinstance(a, Analysis)]
+        for _, component in self.components:
+            finish = getattr(component, "finish", None)
+            if finish is not None:
+                finish(good)
+        return out
+
+
+@lru_cache(maxsize=4)
+def pipeline_for(options: Options) -> Pipeline:
+    return Pipeline(options)
+
+
+def _options(options: Options | None, keywords: dict[str, Any]) -> Options:
+    if options is not None and keywords:
+        raise TypeError(f"pass either options or keyword options, not both ({', '.join(keywords)})")
+    return options if options is not None else Options(**keywords)
 
 
 def analyze(
@@ -27,98 +85,71 @@ def analyze(
     date: str | None = None,
     source: str | None = None,
     author: str | None = None,
-    spacy_model: str | None = None,
-    components: tuple[str, ...] = COMPONENTS,
-    kb: str | None = None,
-    accurate: bool | str = False,
+    options: Options | None = None,
+    **option_keywords: Any,
 ) -> Analysis:
     """Analyse one article given as plain text or as an HTML page.
 
-    ``components``: "quotes" (entities, quotes, speakers), "techniques" (technique spans, paragraph techniques,
-    frames, genre) and/or "claims"; ``kb``: a fact-check knowledge base to match claims to; ``accurate``: technique
-    spans and paragraphs from the fine-tuned encoder (needs the ``semantic`` extra; ~0.5 s per article): True for
-    the shipped model, or the path of one trained with ``presslens train techniques --accurate --out FILE``.
+    Options come as an :class:`Options` or as its keywords: ``components`` (registry names: "quotes",
+    "techniques", "claims", "factchecks"; default: all), ``kb`` (a fact-check knowledge base to match claims to),
+    ``accurate`` / ``accurate_model`` (technique spans from the fine-tuned encoder; needs the ``semantic``
+    extra), ``spacy_model``, ``match_threshold``, ``match_top``.
     """
     meta = {"url": url, "date": date, "source": source, "author": author}
     make = article_from_html if looks_like_html(text_or_html) else article_from_text
     article = make(text_or_html, id=id, origin=id, **meta)
-    return analyze_article(article, spacy_model=spacy_model, components=components, kb=kb, accurate=accurate)
+    return analyze_article(article, options=options, **option_keywords)
 
 
-def analyze_article(
-    article: Article,
-    *,
-    spacy_model: str | None = None,
-    components: tuple[str, ...] = COMPONENTS,
-    kb: str | None = None,
-    accurate: bool | str = False,
-) -> Analysis:
-    nlp = load_pipeline(spacy_model)
-    return analyze_doc(article, nlp(article.text), components, kb, accurate)
-
-
-def analyze_doc(
-    article: Article, doc, components: tuple[str, ...] = COMPONENTS, kb: str | None = None, accurate: bool | str = False
-) -> Analysis:
-    """The components, in order, over one parsed document; ``kb``: a fact-check knowledge base to match claims to.
-
-    Claims are attributed through quotes, so "claims" runs the quote step too.
-    """
-    analysis = Analysis(id=article.id, text=article.text, title=article.title, metadata=article.metadata)
-    if "quotes" in components or "claims" in components:
-        index = cluster_entities(doc)
-        analysis.entities = index.entities
-        analysis.quotes = extract_quotes(doc, index)
-    if "techniques" in components:
-        from presslens.persuasion import detect_persuasion, load_accurate
-
-        detect_persuasion(analysis, accurate=load_accurate(_model_file(accurate)) if accurate else None)
-    if "claims" in components:
-        from presslens.claims import detect_claims
-
-        detect_claims(analysis, doc)
-        if kb is not None:
-            from presslens.factchecks.match import match_claims, matcher_for
-
-            match_claims(analysis, matcher_for(str(kb)), _match_threshold, top=_match_top)
+def analyze_article(article: Article, *, options: Options | None = None, **option_keywords: Any) -> Analysis:
+    """Analyse one ingested article; errors are raised (``analyze_many`` reports them in place instead)."""
+    pipeline = pipeline_for(_options(options, option_keywords))
+    analysis = pipeline.analyze_doc(article, pipeline.nlp(article.text))
+    for _, component in pipeline.components:
+        finish = getattr(component, "finish", None)
+        if finish is not None:
+            finish([analysis])
     return analysis
 
 
-# -- batches -----------------------------------------------------------------------------------
-_worker_model: str | None = None
-_worker_components: tuple[str, ...] = COMPONENTS
-_worker_kb: str | None = None
-_worker_accurate: bool | str = False
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
 
 
-def _model_file(accurate: bool | str) -> str | None:
-    """``accurate`` as a model path for load_accurate: None for the shipped model."""
-    return accurate if isinstance(accurate, str) else None
+def analyze_many(
+    items: Iterable[Item], *, options: Options | None = None, **option_keywords: Any
+) -> Iterator[Result]:
+    """Analyse many articles in input order; input errors pass through in place.
+
+    Takes the options of ``analyze`` plus ``workers`` (processes) and ``chunk_size`` (articles a task).
+    """
+    opts = _options(options, option_keywords)
+    chunks = _chunks(items, opts.chunk_size)
+    if opts.workers <= 1:
+        pipeline = pipeline_for(opts)  # a missing model or extra fails here, once
+        for chunk in chunks:
+            yield from _merge(chunk, _run(chunk, pipeline.analyze_articles))
+        return
+    load_pipeline(opts.spacy_model)  # fail early, once, with a clear message
+    for name in opts.components:
+        registry.get(name).check(opts)
+    with ProcessPoolExecutor(opts.workers, initializer=_init_worker, initargs=(opts,)) as pool:
+        pending: deque[tuple[list[Item], Future[list[Result]] | None]] = deque()
+        for chunk in chunks:
+            articles = [x for x in chunk if isinstance(x, Article)]
+            pending.append((chunk, pool.submit(_analyze_chunk, articles, opts) if articles else None))
+            while len(pending) > opts.workers * 3:
+                chunk, future = pending.popleft()
+                yield from _merge(chunk, future.result() if future is not None else [])
+        while pending:
+            chunk, future = pending.popleft()
+            yield from _merge(chunk, future.result() if future is not None else [])
 
 
-_match_threshold = 0.5
-_match_top = 3
-
-
-def configure_matching(threshold: float = 0.5, top: int = 3) -> None:
-    """Fact-check matching: show matches with probability ≥ ``threshold`` (docs/evaluation.md); look up the
-    ``top`` claims of each article, disputed ones first, then the most check-worthy (0 = all; docs/benchmarks.md)."""
-    global _match_threshold, _match_top
-    _match_threshold, _match_top = threshold, top
-
-
-def _init_worker(
-    spacy_model: str | None,
-    components: tuple[str, ...],
-    kb: str | None,
-    matching: tuple[float, int],
-    accurate: bool | str,
-) -> None:
-    global _worker_model, _worker_components, _worker_kb, _worker_accurate
-    _worker_model, _worker_components, _worker_kb, _worker_accurate = spacy_model, components, kb, accurate
-    configure_matching(*matching)
+def _init_worker(options: Options) -> None:
+    """The worker warm-up: spaCy and every chosen component, loaded before the first chunk arrives."""
     _limit_torch_threads()
-    load_pipeline(spacy_model)
+    pipeline_for(options)
 
 
 def _limit_torch_threads() -> None:
@@ -128,101 +159,8 @@ def _limit_torch_threads() -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
 
 
-def _analyze_chunk(
-    articles: list[Article],
-    spacy_model: str | None = None,
-    components: tuple[str, ...] | None = None,
-    kb: str | None = None,
-    accurate: bool | str | None = None,
-) -> list[Analysis | InputError]:
-    nlp = load_pipeline(spacy_model if spacy_model is not None else _worker_model)
-    components = components if components is not None else _worker_components
-    kb = kb if kb is not None else _worker_kb
-    accurate = accurate if accurate is not None else _worker_accurate
-    out: list[Analysis | InputError] = []
-    docs = nlp.pipe((a.text for a in articles), batch_size=16)
-    for article in articles:
-        try:
-            out.append(analyze_doc(article, next(docs), components, accurate=accurate))
-        except PressLensError as exc:
-            out.append(InputError(article.id, str(exc)))
-        except Exception as exc:  # a bug must not sink the batch: report the record and go on
-            out.append(InputError(article.id, f"analysis failed ({type(exc).__name__}: {exc})"))
-    if kb is not None and "claims" in components:
-        from presslens.factchecks.match import match_many, matcher_for
-
-        good = [a for a in out if isinstance(a, Analysis)]
-        try:  # the whole chunk's claims in one encoder batch
-            match_many(good, matcher_for(str(kb)), _match_threshold, top=_match_top)
-        except PressLensError:
-            raise
-        except Exception as exc:  # matching must not lose the analyses: they go out unmatched
-            for a in good:
-                a.fact_checks = []
-            print(f"presslens: fact-check matching failed ({type(exc).__name__}: {exc})", file=sys.stderr)
-    return out
-
-
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
-
-
-def analyze_many(
-    items: Iterable[Item],
-    *,
-    spacy_model: str | None = None,
-    workers: int = 1,
-    chunk_size: int = 8,
-    components: tuple[str, ...] = COMPONENTS,
-    kb: str | None = None,
-    accurate: bool | str = False,
-) -> Iterator[Analysis | InputError]:
-    """Analyse many articles in input order; input errors pass through in place.
-
-    ``kb``: a fact-check knowledge base (SQLite file) to match the claims to; ``accurate``: the fine-tuned
-    technique tagger (see ``analyze``).
-    """
-    chunks = _chunks(items, chunk_size)
-    load_pipeline(spacy_model)  # fail early, once, with a clear message
-    if "techniques" in components:
-        from presslens.persuasion import load_accurate, load_models
-
-        load_models()
-        if accurate and workers <= 1:
-            load_accurate(_model_file(accurate))  # a missing extra or model fails here, once
-        elif accurate:  # workers load their own copy: torch must not have run in the parent before the fork
-            from presslens.persuasion.finetune import check_accurate
-
-            check_accurate(_model_file(accurate))
-    if "claims" in components:
-        from presslens.claims import load_checkworthiness
-
-        load_checkworthiness()
-        if kb is not None:
-            from presslens.factchecks import KnowledgeBase
-            from presslens.factchecks.match import matcher_for
-
-            if workers <= 1:
-                matcher_for(str(kb))
-            else:
-                KnowledgeBase(kb, readonly=True).close()  # a missing or foreign file fails here, once
-    if workers <= 1:
-        for chunk in chunks:
-            yield from _run_chunk(chunk, lambda arts: _analyze_chunk(arts, spacy_model, components, kb, accurate))
-        return
-    with ProcessPoolExecutor(
-        workers,
-        initializer=_init_worker,
-        initargs=(spacy_model, components, kb, (_match_threshold, _match_top), accurate),
-    ) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            articles = [x for x in chunk if isinstance(x, Article)]
-            pending.append((chunk, pool.submit(_analyze_chunk, articles) if articles else None))
-            while len(pending) > workers * 3:
-                yield from _collect(*pending.popleft())
-        while pending:
-            yield from _collect(*pending.popleft())
+def _analyze_chunk(articles: list[Article], options: Options) -> list[Result]:
+    return pipeline_for(options).analyze_articles(articles)
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -236,16 +174,12 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _run_chunk(chunk: list[Item], fn) -> Iterator[Analysis | InputError]:
+def _run(chunk: list[Item], fn: Callable[[list[Article]], list[Result]]) -> list[Result]:
     articles = [x for x in chunk if isinstance(x, Article)]
-    return _merge(chunk, fn(articles) if articles else [])
+    return fn(articles) if articles else []
 
 
-def _collect(chunk: list[Item], future) -> Iterator[Analysis | InputError]:
-    return _merge(chunk, future.result() if future is not None else [])
-
-
-def _merge(chunk: list[Item], results: list[Analysis | InputError]) -> Iterator[Analysis | InputError]:
+def _merge(chunk: list[Item], results: list[Result]) -> Iterator[Result]:
     """The chunk in input order: its input errors as they were, its articles replaced by their results."""
     done = iter(results)
     for item in chunk:

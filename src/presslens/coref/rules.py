@@ -16,9 +16,8 @@ import bisect
 from dataclasses import dataclass
 
 from presslens.entities import EntityIndex
-from presslens.entities.lexicon import TITLES
+from presslens.lexicon import NON_REFERENTIAL, PRONOUNS_GROUP, PRONOUNS_PERSON, TITLES
 from presslens.model import Span, Speaker
-from presslens.quotes.cues import NON_REFERENTIAL, PRONOUNS_GROUP, PRONOUNS_PERSON
 
 _NP_LEFT = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "punct", "advmod", "quantmod"}
 _SUBJECT = {"nsubj", "nsubjpass"}
@@ -56,7 +55,6 @@ class SpeakerResolver:
         self.doc = doc
         self.text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
         self.index = index
-        self.sent_of = {}
         self._sent_starts = [s.start for s in doc.sents]
         self._entity_type = {e.id: e.type for e in index.entities}
         cands: list[_Candidate] = []

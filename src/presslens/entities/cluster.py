@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from presslens.entities.lexicon import (
+from presslens.lexicon import (
     ALIASES,
     FEMALE_NAMES,
     HONORIFICS_FEMALE,
@@ -147,7 +147,7 @@ def cluster_entities(doc) -> EntityIndex:
             if first is not None and len([c for c in persons if c.name_parts[0] == word]) == 1:
                 first.mentions.append(m)
                 continue
-        label = m.label if m.label != "PERSON" else "PERSON"
+        label = m.label
         key = (label, _key(m))
         cluster = others.get(key)
         if cluster is None:

@@ -1,4 +1,4 @@
-"""Scoring dispute links on a gold set of short texts we wrote (``benchmarks/data/disputes.jsonl``).
+"""Scoring dispute links on a gold set of short texts we wrote (``presslens/evaluation/data/disputes.jsonl``, shipped in the package).
 
 Each line: ``{"id", "cue", "text", "claim", "dispute"}``; ``claim`` and ``dispute`` are substrings of ``text``
 (both null for a negative, a look-alike such as "despite the rain"). A predicted dispute is correct when its
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from presslens.errors import InputError
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "disputes.jsonl"
+DEFAULT_GOLD = Path(__file__).parent / "data" / "disputes.jsonl"  # shipped in the package: works from a wheel
 
 
 def load_items(path: str | Path) -> list[dict]:

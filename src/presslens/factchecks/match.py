@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from presslens.factchecks.store import KnowledgeBase, content_words
+from presslens.options import DEFAULT_MATCH_THRESHOLD as DEFAULT_THRESHOLD
+from presslens.options import DEFAULT_MATCH_TOP as DEFAULT_TOP
 
 RRF_K = 60
 POOL = 30
 METHODS = ("bm25", "semantic", "fused", "reranked")
 DEFAULT_RERANKER_PATH = Path(__file__).parent / "models" / "claim-matching-v1.joblib"
-DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(slots=True)
@@ -149,21 +150,29 @@ class Matcher:
         return out
 
 
-@lru_cache(maxsize=2)
+_matchers: dict[str, tuple[Matcher, int]] = {}
+
+
 def matcher_for(kb_path: str) -> Matcher:
-    """One matcher per process and knowledge base; semantic when the encoder is installed and the KB embedded."""
+    """One matcher per process and knowledge base, rebuilt when the knowledge base has changed since (another
+    process imported or embedded records); semantic when the encoder is installed and the KB embedded."""
+    cached = _matchers.get(kb_path)
+    if cached is not None and cached[0].kb.data_version() == cached[1]:
+        return cached[0]
     from presslens.factchecks.encoder import encoder_available, load_encoder
 
+    if cached is not None:
+        cached[0].kb.close()
     kb = KnowledgeBase(kb_path, readonly=True)
     encoder = None
     if encoder_available():
         enc = load_encoder()
         if len(kb.vectors(enc.name)[0]):
             encoder = enc
-    return Matcher(kb, encoder, load_reranker() if encoder is not None else None)
+    matcher = Matcher(kb, encoder, load_reranker() if encoder is not None else None)
+    _matchers[kb_path] = (matcher, kb.data_version())
+    return matcher
 
-
-DEFAULT_TOP = 3
 
 
 def claims_to_match(analysis, top: int = DEFAULT_TOP) -> list:
@@ -214,3 +223,17 @@ def match_many(
                         )
             out.append(ClaimMatches(claim.id, matches))
         a.fact_checks = out
+
+
+def search(kb_path: str | Path | None, query: str, limit: int = 5, method: str | None = None) -> tuple[str, list]:
+    """The fact-checks closest to ``query``: ``(method used, [(FactCheck, score)])``, best first. ``method``
+    defaults to the best available; without embeddings or the encoder it falls back to BM25."""
+    with KnowledgeBase(kb_path, readonly=True) as kb:  # a missing or foreign file fails here, with one line
+        path = str(kb.path)
+    matcher = matcher_for(path)
+    method = method or ("reranked" if matcher.reranker is not None else "bm25")
+    if method != "bm25" and matcher.encoder is None:
+        method = "bm25"
+    ranked = matcher.rank([query], method, k=limit)[0]
+    records = matcher.kb.get([c.rowid for c in ranked])
+    return method, [(records[c.rowid], c.score) for c in ranked]

@@ -195,6 +195,10 @@ class KnowledgeBase:
         return len(todo)
 
     # -- reading ---------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file (SQLite's ``PRAGMA data_version``)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def __len__(self) -> int:
         return self.conn.execute("SELECT count(*) FROM factchecks").fetchone()[0]
 

@@ -6,7 +6,7 @@ offset refers to.
 
 from presslens.ingest.article import Article, article_from_html, article_from_text, looks_like_html
 from presslens.ingest.normalize import normalize_text
-from presslens.ingest.sources import DEFAULT_MAX_BYTES, iter_articles
+from presslens.ingest.sources import DEFAULT_MAX_BYTES, iter_articles, names_collection
 
 __all__ = [
     "Article",
@@ -15,5 +15,6 @@ __all__ = [
     "article_from_text",
     "iter_articles",
     "looks_like_html",
+    "names_collection",
     "normalize_text",
 ]

@@ -24,6 +24,18 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 Item = Article | InputError
 
 
+def names_collection(inputs: list[str]) -> bool:
+    """Whether the inputs name a collection (several inputs, a directory, a glob, a JSON Lines file), whose
+    analyses are written as JSON Lines however many records it turns out to hold."""
+    if len(inputs) != 1:
+        return True
+    arg = inputs[0]
+    if arg == "-":
+        return False
+    path = Path(arg)
+    return path.is_dir() or (not path.exists() and glob.has_magic(arg)) or path.suffix.lower() in JSONL_SUFFIXES
+
+
 def iter_articles(inputs: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
     for arg in inputs:
         if arg == "-":

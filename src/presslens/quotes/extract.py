@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from presslens.coref import SpeakerResolver
 from presslens.entities import EntityIndex
+from presslens.lexicon import REPORTING_VERBS, SPEECH_VERBS, WEAK_VERBS
 from presslens.model import Quote, Span, Speaker
-from presslens.quotes.cues import REPORTING_VERBS, SPEECH_VERBS, WEAK_VERBS
 from presslens.quotes.marks import QuoteMark, find_quote_marks
 
 _TERMINAL = re.compile(r"[.!?]")

@@ -23,7 +23,6 @@ class QuoteMark:
     start: int  # offset of the opening mark
     end: int  # offset after the closing mark (or the paragraph end when left open)
     open_ended: bool = False  # the press convention: a paragraph that opens a quote and does not close it
-    paragraph: int = 0  # index of the paragraph (non-empty line) it starts in
 
     @property
     def inner(self) -> tuple[int, int]:
@@ -33,10 +32,10 @@ class QuoteMark:
 def find_quote_marks(text: str) -> list[QuoteMark]:
     plain = plain_quotes(text)
     marks: list[QuoteMark] = []
-    for p_index, para in enumerate(_PARAGRAPH.finditer(plain)):
-        doubles = _pair(text, plain, para.start(), para.end(), '"', p_index)
+    for para in _PARAGRAPH.finditer(plain):
+        doubles = _pair(text, plain, para.start(), para.end(), '"')
         marks.extend(doubles)
-        marks.extend(_singles(text, plain, para.start(), para.end(), doubles, p_index))
+        marks.extend(_singles(text, plain, para.start(), para.end(), doubles))
     marks.sort(key=lambda m: m.start)
     return [m for m in marks if _has_words(plain, m)]
 
@@ -57,7 +56,7 @@ def _is_open(text: str, plain: str, i: int, start: int, end: int) -> bool:
     return before in _BEFORE_OPEN and not after.isspace()
 
 
-def _pair(text: str, plain: str, start: int, end: int, mark: str, p_index: int) -> list[QuoteMark]:
+def _pair(text: str, plain: str, start: int, end: int, mark: str) -> list[QuoteMark]:
     out: list[QuoteMark] = []
     opened: int | None = None
     for i in range(start, end):
@@ -67,14 +66,14 @@ def _pair(text: str, plain: str, start: int, end: int, mark: str, p_index: int) 
             if _is_open(text, plain, i, start, end):
                 opened = i
         elif not _is_open(text, plain, i, start, end) or text[i] not in _OPENERS:
-            out.append(QuoteMark(opened, i + 1, False, p_index))
+            out.append(QuoteMark(opened, i + 1, False))
             opened = None
     if opened is not None and end - opened > 1:
-        out.append(QuoteMark(opened, end, True, p_index))
+        out.append(QuoteMark(opened, end, True))
     return out
 
 
-def _singles(text: str, plain: str, start: int, end: int, doubles: list[QuoteMark], p_index: int) -> list[QuoteMark]:
+def _singles(text: str, plain: str, start: int, end: int, doubles: list[QuoteMark]) -> list[QuoteMark]:
     """Single-quoted spans outside double quotes; apostrophes inside words never close one."""
     out: list[QuoteMark] = []
     opened: int | None = None
@@ -88,6 +87,6 @@ def _singles(text: str, plain: str, start: int, end: int, doubles: list[QuoteMar
                 opened = i
         elif not before.isspace() and not after.isalnum():
             if i - opened > 2:
-                out.append(QuoteMark(opened, i + 1, False, p_index))
+                out.append(QuoteMark(opened, i + 1, False))
             opened = None
     return out

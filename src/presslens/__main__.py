@@ -1,0 +1,7 @@
+"""``python -m presslens``: the ``presslens`` command."""
+
+import sys
+
+from presslens.cli import main
+
+sys.exit(main())

@@ -1,0 +1,137 @@
+"""``presslens train``: retrain the models PressLens ships."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from presslens.cli.common import group_help, log
+from presslens.errors import InputError
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    t = sub.add_parser("train", help="train the models PressLens ships")
+    tsub = t.add_subparsers(title="models", metavar="WHAT")
+    t.set_defaults(func=group_help(t))
+
+    tp = tsub.add_parser(
+        "persuasion",
+        aliases=["techniques", "frames", "genre"],
+        help="technique spans, paragraph techniques, frames and genre",
+        description=(
+            "Cross-validate (5 folds by article, seeded), then fit on every article of DIR and write the model bundle "
+            "and its scores. All four models are trained together; the aliases do the same."
+        ),
+    )
+    tp.add_argument("--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/persuasion")
+    tp.add_argument("--out", metavar="FILE", help="where to write the bundle (default: the package's models folder)")
+    tp.add_argument(
+        "--cv",
+        type=int,
+        default=None,
+        metavar="K",
+        help="folds for cross-validation; 0 or 1 to skip "
+        "(default: 5 for the lexical models, 0 with --accurate: ~15 minutes a fold)",
+    )
+    tp.add_argument(
+        "--accurate",
+        action="store_true",
+        help="train the fine-tuned encoder tagger of analyze --accurate instead (~7 minutes a member on 2 cores; "
+        "semantic extra)",
+    )
+    tp.add_argument(
+        "--members",
+        type=int,
+        default=2,
+        metavar="N",
+        help="with --accurate: fine-tune N copies (seeds 13, 14, ...) and average their probabilities (default 2, "
+        "as shipped; 1 is twice as fast to train and to run, and scores lower: model card)",
+    )
+    tp.add_argument("--folds", metavar="LIST", help="with --accurate --cv K: run only these folds, e.g. 0,2")
+    tp.add_argument("--epochs", type=int, default=2, help="with --accurate: training epochs (default 2)")
+    tp.add_argument(
+        "--repair-offsets",
+        action="store_true",
+        help="snap spans-23 offsets that drift by 1-3 characters to the exact spans-14 ones (433 spans in 15 "
+        "articles of ../shared/data/persuasion; docs/benchmarks.md)",
+    )
+    tp.add_argument(
+        "--encoder",
+        metavar="NAME_OR_DIR",
+        help="with --accurate: fine-tune this encoder instead of the packaged all-MiniLM-L6-v2 — a local folder of a "
+        "Hugging Face BERT-like model, or a hub name already downloaded; the model then loads it from there",
+    )
+    tp.add_argument(
+        "--line-source",
+        choices=["pieces", "head", "both"],
+        help="with --accurate: train a line head too and take a line's scores from it (head), from the highest "
+        "piece (pieces) or from their mean (both); default: no line head",
+    )
+    tp.set_defaults(func=run_persuasion)
+
+    tc = tsub.add_parser(
+        "checkworthiness",
+        help="the check-worthiness model for claims",
+        description=(
+            "Cross-validate by transcript (seeded) on DIR/clef2020-debates/train, then fit on those transcripts plus "
+            "DIR/claimbuster/kfold_25ncs.json and write the model and its scores."
+        ),
+    )
+    tc.add_argument(
+        "--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/checkworthiness"
+    )
+    tc.add_argument("--out", metavar="FILE", help="where to write the model (default: the package's models folder)")
+    tc.add_argument("--cv", type=int, default=5, metavar="K", help="folds for cross-validation; 0 or 1 to skip")
+    tc.set_defaults(func=run_checkworthiness)
+
+    tm = tsub.add_parser(
+        "claim-matching",
+        help="the re-ranker that calibrates fact-check matches",
+        description="Fit the claim-matching re-ranker on the CheckThat! 2021 Task 2B training queries in DIR.",
+    )
+    tm.add_argument(
+        "--data", required=True, metavar="DIR", help="a folder laid out like ../shared/data/claim-matching/politifact"
+    )
+    tm.add_argument("--out", metavar="FILE", help="where to write the model (default: the package's models folder)")
+    tm.set_defaults(func=run_claim_matching)
+
+
+def run_persuasion(args: argparse.Namespace) -> int:
+    if args.accurate:
+        from presslens.persuasion.finetune import DEFAULT_ACCURATE_PATH, TrainConfig, train_accurate
+
+        try:
+            only = [int(x) for x in args.folds.split(",")] if args.folds else None
+        except ValueError:
+            raise InputError("--folds", "expected fold numbers separated by commas, e.g. 0,2") from None
+        if args.members < 1:
+            raise InputError("--members", "expected 1 or more")
+        config = TrainConfig(epochs=args.epochs, encoder=args.encoder, members=args.members)
+        if args.line_source:
+            config.line_head, config.line_source = True, args.line_source
+        scores = train_accurate(
+            args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log, args.repair_offsets
+        )
+    else:
+        from presslens.persuasion import DEFAULT_MODEL_PATH
+        from presslens.persuasion.train import train
+
+        k = 5 if args.cv is None else args.cv
+        scores = train(args.data, args.out or DEFAULT_MODEL_PATH, k=k, log=log, repair=args.repair_offsets)
+    print(json.dumps(scores, indent=2))
+    return 0
+
+
+def run_checkworthiness(args: argparse.Namespace) -> int:
+    from presslens.claims.checkworthiness import DEFAULT_MODEL_PATH, train
+
+    print(json.dumps(train(args.data, args.out or DEFAULT_MODEL_PATH, k=args.cv, log=log), indent=2))
+    return 0
+
+
+def run_claim_matching(args: argparse.Namespace) -> int:
+    from presslens.factchecks.match import DEFAULT_RERANKER_PATH
+    from presslens.factchecks.train import train
+
+    print(json.dumps(train(args.data, args.out or DEFAULT_RERANKER_PATH, log=log), indent=2))
+    return 0

@@ -1,0 +1,71 @@
+"""How to run an analysis: one frozen object built once (from CLI arguments or keywords) and passed down.
+
+Every default lives here, once. ``components`` is resolved at construction: unknown names are an error that
+lists the known ones, requirements are added and the order is the registry's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from presslens.errors import PressLensError
+
+# Fact-check matching: show matches with probability ≥ this (docs/evaluation.md) ...
+DEFAULT_MATCH_THRESHOLD = 0.5
+# ... for this many claims of each article, disputed ones first, then the most check-worthy (0 = all):
+# encoding a claim costs ~25 ms of one core, most of the matching cost (docs/benchmarks.md).
+DEFAULT_MATCH_TOP = 3
+DEFAULT_CHUNK_SIZE = 8
+
+
+class OptionsError(PressLensError, ValueError):
+    """Options that do not make sense together, or an unknown component."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything that changes what an analysis computes or how it runs.
+
+    ``components``: names from the component registry (empty: every default component); ``kb``: a fact-check
+    knowledge base to match claims to; ``accurate``: technique spans and paragraphs from the fine-tuned
+    encoder (``accurate_model``: a file trained with ``presslens train techniques --accurate --out FILE``;
+    implies ``accurate``); ``workers``: processes for many articles.
+    """
+
+    spacy_model: str | None = None
+    components: tuple[str, ...] = field(default=())
+    kb: str | None = None
+    match_threshold: float = DEFAULT_MATCH_THRESHOLD
+    match_top: int = DEFAULT_MATCH_TOP
+    accurate: bool = False
+    accurate_model: str | None = None
+    workers: int = 1
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+    def __post_init__(self) -> None:
+        from presslens import registry
+
+        chosen = (self.components,) if isinstance(self.components, str) else self.components
+        _set(self, "components", registry.resolve(tuple(chosen)))
+        if self.kb is not None:
+            _set(self, "kb", str(self.kb))
+        if self.accurate_model is not None:
+            _set(self, "accurate_model", str(self.accurate_model))
+            _set(self, "accurate", True)
+        if self.accurate and "techniques" not in self.components:
+            raise OptionsError(
+                "the accurate model changes the technique spans only; the components chosen "
+                f"({', '.join(self.components)}) run none"
+            )
+        if not 0.0 <= self.match_threshold <= 1.0:
+            raise OptionsError(f"the match threshold is a probability (0 to 1), not {self.match_threshold}")
+        if self.match_top < 0:
+            raise OptionsError(f"the number of claims to look up must be 0 (all) or more, not {self.match_top}")
+        if self.workers < 1:
+            raise OptionsError(f"workers must be 1 or more, not {self.workers}")
+        if self.chunk_size < 1:
+            raise OptionsError(f"the chunk size must be 1 or more, not {self.chunk_size}")
+
+
+def _set(options: Options, name: str, value: object) -> None:
+    object.__setattr__(options, name, value)  # normalising inside __post_init__ of a frozen dataclass
