@@ -46,6 +46,7 @@ def check(a: presslens.Analysis) -> None:
         if q.speaker and q.speaker.entity:
             assert q.speaker.entity in entity_ids
     again = presslens.Analysis.from_dict(a.to_dict())
+    assert again == a  # every field read back by key, to the same values
     assert again.to_dict() == a.to_dict()
 
 
