@@ -32,7 +32,7 @@ def test_normalisation_keeps_offsets_consistent():
 def test_html_article_with_metadata():
     a = presslens.analyze(HTML)
     assert "Costa resigned" in a.text or "Costa resigned" in a.text.replace("\n", " ")
-    assert "Subscribe now" not in a.text and "Home" not in a.text.split("\n")[0:1]
+    assert "Subscribe now" not in a.text and "Home" not in a.text.split("\n")[0]  # no navigation in the first line
     assert a.title and "Minister quits" in a.title
     assert a.metadata.author == "Jo Reporter"
     assert a.metadata.date and a.metadata.date.startswith("2024-03-02")

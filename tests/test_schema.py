@@ -11,8 +11,8 @@ import pytest
 
 import presslens
 from conftest import ARTICLES, REPO
+from presslens.labels import FRAMES, GENRES, TECHNIQUES
 from presslens.model import DISPUTE_KINDS, ClaimMatches, FactCheckMatch
-from presslens.persuasion.labels import FRAMES, GENRES, TECHNIQUES
 from presslens.schema import load_schema, schema_path
 
 OPPOSITE = (

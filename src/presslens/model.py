@@ -14,6 +14,27 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = "1"
 
+# The top-level keys of contract "1"; any other key is a registered component's extension.
+CORE_KEYS = frozenset(
+    {
+        "presslens",
+        "id",
+        "title",
+        "text",
+        "metadata",
+        "entities",
+        "quotes",
+        "techniques",
+        "paragraphs",
+        "frames",
+        "genre",
+        "claims",
+        "disputes",
+        "fact_checks",
+        "models",
+    }
+)
+
 QuoteKind = Literal["direct", "indirect", "mixed"]
 # How the article contests a claim: the cue family (``presslens.claims.disputes.CUES``), or another speaker's
 # quote saying the opposite.
@@ -394,6 +415,8 @@ class Analysis:
     disputes: list[Dispute] = field(default_factory=list)
     fact_checks: list[ClaimMatches] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)  # part → the model that produced it ("techniques": ...)
+    # What registered components outside the core add, by top-level JSON key ("events": [...]); plain JSON values.
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     # -- serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -413,6 +436,7 @@ class Analysis:
             "disputes": [d.to_dict() for d in self.disputes],
             "fact_checks": [f.to_dict() for f in self.fact_checks],
             "models": dict(self.models),
+            **{key: value for key, value in self.extensions.items() if key not in CORE_KEYS},
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -437,6 +461,7 @@ class Analysis:
             disputes=[Dispute.from_dict(d) for d in data.get("disputes", [])],
             fact_checks=[ClaimMatches.from_dict(f) for f in data.get("fact_checks", [])],
             models=dict(data.get("models") or {}),
+            extensions={key: value for key, value in data.items() if key not in CORE_KEYS},
         )
 
     # -- views ---------------------------------------------------------------------------

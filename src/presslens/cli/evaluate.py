@@ -81,7 +81,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="disputes found in the article itself",
         description=(
             "Precision and recall of dispute links on a JSON Lines gold set of short texts (default: our own, shipped "
-            "in the package as presslens/evaluation/data/disputes.jsonl); see docs/evaluation.md for the format."
+            "in the package as presslens/claims/gold/disputes.jsonl); see docs/evaluation.md for the format."
         ),
     )
     ed.add_argument("--gold", metavar="FILE", help="JSON Lines gold set")
@@ -91,9 +91,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def run_quotes(args: argparse.Namespace) -> int:
-    from presslens.evaluation.quotes import evaluate_quotes
     from presslens.options import Options
     from presslens.pipeline import default_workers
+    from presslens.quotes.evaluate import evaluate_quotes
 
     fmt, path = args.gold
     options = Options(spacy_model=args.spacy_model, workers=args.workers or default_workers())
@@ -115,7 +115,7 @@ def run_quotes(args: argparse.Namespace) -> int:
 
 
 def run_persuasion(args: argparse.Namespace) -> int:
-    from presslens.evaluation.persuasion import evaluate_persuasion
+    from presslens.persuasion.evaluate import evaluate_persuasion
 
     scores = evaluate_persuasion(args.gold, args.models, args.accurate, args.accurate_model)
     if args.json:
@@ -135,7 +135,8 @@ def run_persuasion(args: argparse.Namespace) -> int:
 
 
 def run_checkworthiness(args: argparse.Namespace) -> int:
-    from presslens.evaluation.checkworthiness import KS, evaluate_checkworthiness
+    from presslens.claims.evaluate import evaluate_checkworthiness
+    from presslens.evaluation.checkworthiness import KS
 
     rows, result = evaluate_checkworthiness(args.gold, args.model)
     if args.save_predictions:
@@ -154,7 +155,7 @@ def run_checkworthiness(args: argparse.Namespace) -> int:
 
 
 def run_claim_matching(args: argparse.Namespace) -> int:
-    from presslens.evaluation.matching import evaluate_claim_matching
+    from presslens.factchecks.evaluate import evaluate_claim_matching
     from presslens.factchecks.match import METHODS
 
     methods = METHODS if args.method == "all" else (args.method,)
@@ -179,9 +180,9 @@ def run_claim_matching(args: argparse.Namespace) -> int:
 
 
 def run_disputes(args: argparse.Namespace) -> int:
-    from presslens.evaluation.disputes import DEFAULT_GOLD, evaluate_disputes
+    from presslens.claims.evaluate import DEFAULT_DISPUTES_GOLD, evaluate_disputes
 
-    result = evaluate_disputes(args.gold or DEFAULT_GOLD)
+    result = evaluate_disputes(args.gold or DEFAULT_DISPUTES_GOLD)
     if args.json:
         print(json.dumps({k: v for k, v in result.items() if k != "errors"}, indent=2))
         return 0

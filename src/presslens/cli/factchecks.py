@@ -68,7 +68,9 @@ def run_import(args: argparse.Namespace) -> int:
     total_errors = 0
     with KnowledgeBase(args.kb) as kb:
         for path in args.files:
-            report = kb.import_records(read_records(path), on_error=None if args.quiet else lambda e: log(f"  skipped {e}"))
+            report = kb.import_records(
+                read_records(path), on_error=None if args.quiet else lambda e: log(f"  skipped {e}")
+            )
             total_errors += len(report.errors)
             log(
                 f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "

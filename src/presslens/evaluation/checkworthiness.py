@@ -50,21 +50,3 @@ def score_transcripts(runs: Sequence[tuple[Sequence[int], Sequence[float]]]) -> 
     for k in KS:
         out[f"p@{k}"] = sum(precision_at(y, s, k) for y, s in runs) / n
     return out
-
-
-def evaluate_checkworthiness(
-    gold: str, model_path: str | None = None
-) -> tuple[list[tuple[str, int, float]], dict[str, float] | None]:
-    """Score every line of the transcripts in ``gold`` (a folder or one .tsv): ``(rows, scores)`` where rows are
-    ``(transcript, line, score)`` and scores are MAP, R-precision and P@k (None when no transcript is labelled)."""
-    from presslens.claims.checkworthiness import load_checkworthiness
-    from presslens.claims.data import read_transcripts
-
-    model = load_checkworthiness(model_path)
-    runs, rows = [], []
-    for t in read_transcripts(gold):
-        scores = model.score([line.text for line in t.lines])
-        rows += [(t.name, line.number, s) for line, s in zip(t.lines, scores, strict=True)]
-        if all(line.label is not None for line in t.lines):
-            runs.append(([line.label for line in t.lines], scores))
-    return rows, score_transcripts(runs) if runs else None

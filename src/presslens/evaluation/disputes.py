@@ -1,4 +1,4 @@
-"""Scoring dispute links on a gold set of short texts we wrote (``presslens/evaluation/data/disputes.jsonl``, shipped in the package).
+"""Scoring dispute links on a gold set of short texts we wrote (``presslens/claims/gold/disputes.jsonl``, shipped in the package; run by ``presslens.claims.evaluate``).
 
 Each line: ``{"id", "cue", "text", "claim", "dispute"}``; ``claim`` and ``dispute`` are substrings of ``text``
 (both null for a negative, a look-alike such as "despite the rain"). A predicted dispute is correct when its
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from presslens.errors import InputError
 
-DEFAULT_GOLD = Path(__file__).parent / "data" / "disputes.jsonl"  # shipped in the package: works from a wheel
+if TYPE_CHECKING:
+    from presslens.model import Analysis
 
 
 def load_items(path: str | Path) -> list[dict]:
@@ -40,13 +42,8 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def evaluate_disputes(path: str | Path) -> dict:
-    from presslens.ingest import Article
-    from presslens.pipeline import analyze_many
-
-    items = load_items(path)
-    articles = [Article(id=it["id"], text=it["text"]) for it in items]
-    analyses = list(analyze_many(articles, components=("claims",)))
+def score_disputes(items: list[dict], analyses: list[Analysis]) -> dict:
+    """Precision, recall and F1 of the predicted dispute links, per cue family too, and every error as a line."""
     predicted = correct = found = positives = 0
     by_cue: dict[str, dict[str, int]] = {}
     errors = []
@@ -70,7 +67,8 @@ def evaluate_disputes(path: str | Path) -> dict:
                 hit = True
             else:
                 fam["false_alarms"] += 1
-                errors.append(f"{it['id']} false alarm ({d.cue}): claim {c.text!r} ← {d.text!r}")
+                how = f"{d.kind}, {d.cue.text!r}" if d.cue else d.kind
+                errors.append(f"{it['id']} false alarm ({how}): claim {c.text!r} ← {d.text!r}")
         if gold is not None:
             if hit:
                 found += 1

@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from presslens.evaluation.gold import GoldDoc, GoldQuote
 from presslens.model import Analysis, Quote
-
-if TYPE_CHECKING:
-    from presslens.options import Options
 
 _STOP = {"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "and", "president", "sen", "rep", "gov", "s"}
 
@@ -127,30 +123,3 @@ def score_quotes(pairs: list[tuple[Analysis, GoldDoc]], thresholds=(0.3, 0.8)) -
                     s.speaker_correct += speaker_correct(p, g, analysis)
         out.append(s)
     return out
-
-
-def evaluate_quotes(
-    fmt: str, path: str, limit: int | None = None, options: Options | None = None
-) -> tuple[list[tuple[Analysis, GoldDoc]], list[QuoteScores], list[str]]:
-    """Analyse the gold articles (``fmt``: polnear | jsonl) and score them: ``(pairs, scores, errors)``.
-
-    Gold offsets refer to the gold text as given, so it is analysed unchanged (no normalisation)."""
-    from presslens.errors import InputError
-    from presslens.evaluation.gold import load_gold
-    from presslens.ingest import Article
-    from presslens.options import Options
-    from presslens.pipeline import analyze_many
-
-    gold = load_gold(fmt, path)
-    if limit:
-        gold = gold[:limit]
-    if not gold:
-        raise InputError(path, "no gold articles found")
-    articles = [Article(id=g.id, text=g.text) for g in gold]
-    pairs, errors = [], []
-    for g, a in zip(gold, analyze_many(articles, options=options or Options()), strict=True):
-        if isinstance(a, InputError):
-            errors.append(str(a))
-        else:
-            pairs.append((a, g))
-    return pairs, score_quotes(pairs), errors

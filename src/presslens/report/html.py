@@ -9,7 +9,7 @@ from collections import Counter
 from html import escape
 from typing import TYPE_CHECKING
 
-from presslens.persuasion.labels import DEFINITIONS, TECHNIQUES
+from presslens.labels import DEFINITIONS, TECHNIQUES
 from presslens.report.text import dispute_label
 
 if TYPE_CHECKING:  # the model imports the reports (Analysis.to_text, .to_html): no runtime import back
