@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Set up, then lint and run the test suite (tests needing ../shared/data skip when it is absent).
+# Set up, then lint, type-check and run the test suite (tests needing ../shared/data skip when it is absent;
+# model training is marked slow and left out: python -m pytest -m slow runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
-ruff check src tests benchmarks
+ruff check src tests benchmarks experiments
+ruff format --check src tests benchmarks experiments
+mypy
 python -m pytest -q "$@"

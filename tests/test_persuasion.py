@@ -123,6 +123,7 @@ def test_reports_show_techniques(example_text):
     assert "Persuasion techniques" in a.to_text()
 
 
+@pytest.mark.slow
 def test_train_and_eval_commands_on_a_small_corpus(shared_data, tmp_path):
     """Retraining works from the shared data (a small subset, no cross-validation, to stay fast)."""
     subset = tmp_path / "corpus"

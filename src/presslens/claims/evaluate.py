@@ -35,10 +35,12 @@ def evaluate_checkworthiness(
     """Score every line of the transcripts in ``gold`` (a folder or one .tsv): ``(rows, scores)`` where rows are
     ``(transcript, line, score)`` and scores are MAP, R-precision and P@k (None when no transcript is labelled)."""
     model = load_checkworthiness(model_path)
-    runs, rows = [], []
+    runs: list[tuple[list[int], list[float]]] = []
+    rows: list[tuple[str, int, float]] = []
     for t in read_transcripts(gold):
         scores = model.score([line.text for line in t.lines])
         rows += [(t.name, line.number, s) for line, s in zip(t.lines, scores, strict=True)]
-        if all(line.label is not None for line in t.lines):
-            runs.append(([line.label for line in t.lines], scores))
+        labels = [line.label for line in t.lines]
+        if all(label is not None for label in labels):
+            runs.append(([int(label or 0) for label in labels], list(scores)))
     return rows, score_transcripts(runs) if runs else None

@@ -162,8 +162,8 @@ def run_claim_matching(args: argparse.Namespace) -> int:
     ev = evaluate_claim_matching(args.queries, args.qrels, args.kb, methods, log)
     if args.save_run:
         with open(args.save_run, "w", encoding="utf-8") as f:
-            for q, r in ev.run.items():
-                f.writelines(f"{q} Q0 {v} {i} {s:.6f} presslens-{ev.method}\n" for i, (v, s) in enumerate(r, 1))
+            for q, ranked in ev.run.items():
+                f.writelines(f"{q} Q0 {v} {i} {s:.6f} presslens-{ev.method}\n" for i, (v, s) in enumerate(ranked, 1))
     if not ev.scores:
         return 0
     if args.json:
