@@ -2,6 +2,7 @@
 
 Usage:  HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --kb KB.sqlite [--data ../shared/data] [--n 120]
         HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --import-test [--records 20000]
+        HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --smoke      (checks that it runs, ~20 s)
 
 Per article (single process; parsing and quotes are done first and not timed): check-worthiness scoring and
 dispute rules, then matching the claims against the knowledge base (BM25 + MiniLM + re-ranker), one article
@@ -9,6 +10,9 @@ at a time and in chunks of 8 articles (as `analyze_many` workers do), with the e
 2-worker batch) and on 2 threads. Articles are PolNeAR texts from ../shared.
 --import-test writes N synthetic ClaimReview records (generated sentences, no third-party text) to a temporary
 JSON file and times `KnowledgeBase.import_records` and the embedding step separately.
+--smoke runs both on a small scale without ../shared: the import of 50 synthetic records, then the repository's
+test articles and example against a temporary knowledge base of the example fact-checks (examples/factchecks.json).
+Without the semantic extra (torch, the encoder) matching is BM25 only and the embedding step is left out.
 """
 
 from __future__ import annotations
@@ -22,10 +26,30 @@ import tempfile
 import time
 from pathlib import Path
 
+from _sample import REPO, have, sample_files
 
-def bench_articles(kb_path: str, data: Path, n: int) -> None:
-    import torch
 
+def polnear_dev(data: Path, n: int) -> list[Path]:
+    files = sorted((data / "quotes/polnear/dev/text").glob("*.txt"))[:n]
+    if not files:
+        sys.exit(f"no PolNeAR texts under {data}")
+    return files
+
+
+def example_kb(folder: Path) -> str:
+    """A knowledge base of the example fact-checks in ``folder``, embedded when the encoder is installed."""
+    from presslens.factchecks import KnowledgeBase, read_records
+    from presslens.factchecks.encoder import encoder_available, load_encoder
+
+    path = folder / "examples.sqlite"
+    with KnowledgeBase(path) as kb:
+        kb.import_records(read_records(REPO / "examples" / "factchecks.json"))
+        if encoder_available():
+            kb.build_index(load_encoder())
+    return str(path)
+
+
+def bench_articles(kb_path: str, files: list[Path]) -> None:
     from presslens.claims import detect_claims, load_checkworthiness
     from presslens.entities import cluster_entities
     from presslens.factchecks.match import match_claims, match_many, matcher_for
@@ -33,9 +57,6 @@ def bench_articles(kb_path: str, data: Path, n: int) -> None:
     from presslens.nlp import load_pipeline
     from presslens.quotes import extract_quotes
 
-    files = sorted((data / "quotes/polnear/dev/text").glob("*.txt"))[:n]
-    if not files:
-        sys.exit(f"no PolNeAR texts under {data}")
     nlp = load_pipeline()
     model = load_checkworthiness()
     matcher = matcher_for(kb_path)
@@ -51,8 +72,11 @@ def bench_articles(kb_path: str, data: Path, n: int) -> None:
         a.quotes = extract_quotes(doc, index)
         prepared.append((a, doc))
     matcher.rank(["warm up the encoder and the vectors"], "reranked")
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
+    for threads in (1, 2) if have("torch") else (0,):  # 0: no torch, BM25 only
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         claims_ms, match_ms, n_claims = [], [], []
         for a, doc in prepared:
             t0 = time.perf_counter()
@@ -124,11 +148,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=84)
     ap.add_argument("--import-test", action="store_true")
     ap.add_argument("--records", type=int, default=20000)
+    ap.add_argument("--smoke", action="store_true", help="both parts at a small scale, built-in data only")
     args = ap.parse_args()
+    if args.smoke:
+        bench_import(50)
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_articles(example_kb(Path(tmp)), sample_files())
+        return
+    if not (args.import_test or args.kb):
+        ap.error("nothing to do: give --kb KB.sqlite, --import-test or --smoke")
     if args.import_test:
         bench_import(args.records)
     if args.kb:
-        bench_articles(args.kb, Path(args.data), args.n)
+        bench_articles(args.kb, polnear_dev(Path(args.data), args.n))
 
 
 if __name__ == "__main__":

@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 
 from presslens.evaluation.persuasion import multilabel_f1
+from presslens.labels import FRAMES
 from presslens.persuasion.data import folds, load_corpus
-from presslens.persuasion.labels import FRAMES
-from presslens.persuasion.models import TextClassifier
+from presslens.persuasion.lexical import TextClassifier
 from presslens.persuasion.train import SEED
 
 

@@ -16,8 +16,8 @@ import argparse
 import numpy as np
 
 from presslens.evaluation.persuasion import multilabel_f1
+from presslens.labels import TECHNIQUES
 from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
-from presslens.persuasion.labels import TECHNIQUES
 from presslens.persuasion.train import SEED, fit_paragraphs
 
 LABELS = list(TECHNIQUES)

@@ -17,8 +17,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_union
 
 from presslens.evaluation.persuasion import multilabel_f1
+from presslens.labels import FRAMES
 from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
-from presslens.persuasion.labels import FRAMES
 
 
 def cv_probs(features_for, X_all, articles_of, labels, gold, k_folds, C):
