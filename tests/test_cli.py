@@ -116,3 +116,20 @@ def test_html_report_for_several_articles_is_one_page(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.count("<!DOCTYPE html>") == 1 and page.count('<section class="article"') == 2
     assert "Maria Delgado" in page and "Carlos Ruiz" in page
+
+
+def test_a_collection_is_json_lines_even_with_one_article(tmp_path):
+    """Scripts read a directory's, a glob's or a .jsonl file's output line by line, whatever the count."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text('"We are ready," Ann Lee said.', encoding="utf-8")
+    (tmp_path / "one.jsonl").write_text(
+        json.dumps({"id": "r1", "text": '"Yes," Ann Lee said.'}) + "\n", encoding="utf-8"
+    )
+    for source in (str(folder), str(folder / "*.txt"), str(tmp_path / "one.jsonl")):
+        r = run("analyze", "--format", "json", "--only", "quotes", source)
+        assert r.returncode == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert len(lines) == 1 and json.loads(lines[0])["quotes"][0]["speaker"]["name"] == "Ann Lee", source
+    r = run("analyze", "--format", "json", "--only", "quotes", str(folder / "one.txt"))  # one file: one document
+    assert r.stdout.startswith("{\n") and json.loads(r.stdout)["id"] == "one"

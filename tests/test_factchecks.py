@@ -225,3 +225,21 @@ def test_checkworthiness_on_shared_transcripts(shared_data, tmp_path):
     folder = shared_data / "checkworthiness" / "clef2020-debates" / "train"
     r = run("eval", "checkworthiness", "--gold", str(next(iter(sorted(folder.glob("*.tsv"))))), "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["map"] > 0.05  # a random ranking is about 0.01
+
+
+@needs_encoder
+def test_matching_sees_records_imported_after_the_first_search(tmp_path):
+    """A long-lived process (a notebook, the web app) must not keep searching the vectors it first loaded."""
+    from presslens.factchecks.match import search
+
+    kb = str(tmp_path / "kb.sqlite")
+    query = "Russia has no soldiers in the Donbas"
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"id": "a", "claim_reviewed": "The moon landing was staged in 1969"}) + "\n")
+    second.write_text(json.dumps({"id": "b", "claim_reviewed": "There are no Russian troops in Donbas"}) + "\n")
+    assert run("factchecks", "import", str(first), "--kb", kb, "--no-embed").returncode == 0
+    method, _ = search(kb, query, method="semantic")
+    assert method == "bm25"  # nothing embedded yet
+    assert run("factchecks", "import", str(second), "--kb", kb).returncode == 0  # embeds both
+    method, hits = search(kb, query, method="semantic")
+    assert method == "semantic" and hits[0][0].id == "b"
