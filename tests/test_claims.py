@@ -168,3 +168,14 @@ def test_claims_panel_escapes_fact_check_text_and_drops_unsafe_links():
     html = a.to_html()
     assert "<script>alert(1)" not in html and "<img onerror" not in html and "javascript:" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and 'data-layer="claims"' in html
+
+
+def test_eval_disputes_names_the_kind_and_cue_of_a_false_alarm():
+    from presslens.evaluation.disputes import score_disputes
+
+    text = '"There are no foreign fighters in the city," Colonel Ivan Sorin said, despite reports of volunteers.'
+    negative = {"id": "n1", "cue": "negative", "text": text, "claim": None, "dispute": None}
+    result = score_disputes([negative], [presslens.analyze(text, id="n1")])
+    assert result["predicted"] == 1 and result["precision"] == 0.0
+    (error,) = result["errors"]
+    assert error.startswith("n1 false alarm (despite, 'despite reports'): claim 'There are no foreign fighters")
