@@ -5,6 +5,9 @@ emit, shipped in the package.
     jsonschema.validate(analysis.to_dict(), presslens.schema.load_schema())
 
 The schema cannot say that ``text[start:end] == span.text``; ``Analysis.spans()`` lists every span to check that.
+Every object is closed (``additionalProperties: false``), the top level too: an analysis whose ``extensions`` (a
+registered component's own top-level keys) are not empty validates against a copy that lists them, e.g.
+``schema["properties"]["events"] = {"type": "array"}``.
 """
 
 from __future__ import annotations
