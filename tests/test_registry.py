@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+import jsonschema
 import pytest
 
 import presslens
@@ -12,6 +13,7 @@ from conftest import ARTICLES
 from conftest import run_cli as run
 from presslens import registry
 from presslens.options import Options, OptionsError
+from presslens.schema import load_schema
 
 
 @pytest.fixture
@@ -19,7 +21,13 @@ def word_count(tmp_path):
     """A dummy component, registered the way a new one would be: one class, one decorator."""
     loads = tmp_path / "loads.txt"
 
-    @registry.register("wordcount", assigns=("wordcount",), help="words in the article (test)", default=False)
+    @registry.register(
+        "wordcount",
+        assigns=("wordcount",),
+        help="words in the article (test)",
+        default=False,
+        schema={"wordcount": {"type": "integer", "minimum": 0}},
+    )
     class WordCount:
         def __init__(self, options: Options) -> None:  # "loads its model": once per process and options
             with open(loads, "a", encoding="utf-8") as f:
@@ -37,6 +45,9 @@ def test_a_registered_component_runs_from_the_api_and_shows_in_the_json(word_cou
     assert a.extensions["wordcount"] == 6 and a.quotes
     d = json.loads(a.to_json())
     assert d["wordcount"] == 6
+    jsonschema.validate(d, load_schema())  # its registration extends the contract's schema
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**d, "wordcount": "six"}, load_schema())
     assert presslens.Analysis.from_dict(d).extensions == {"wordcount": 6}
 
 

@@ -65,6 +65,7 @@ class ComponentInfo:
     help: str = ""
     default: bool = True  # runs when no components are named
     implied: bool = False  # runs whenever everything it requires runs (fact-check matching after claims)
+    schema: dict[str, Any] | None = None  # JSON Schema of each top-level key it adds outside the core contract
 
     def check(self, options: Options) -> None:
         check = getattr(self.factory, "check", None)
@@ -88,8 +89,12 @@ def register(
     help: str = "",
     default: bool = True,
     implied: bool = False,
+    schema: dict[str, Any] | None = None,
 ) -> Callable[[Any], Any]:
-    """Register a component factory (a class taking ``Options``, or a function returning the callable)."""
+    """Register a component factory (a class taking ``Options``, or a function returning the callable).
+
+    ``schema``: for a component that writes to ``Analysis.extensions``, the JSON Schema of each key it adds
+    (``{"events": {"type": "array", ...}}``); ``presslens.schema.load_schema()`` includes it."""
 
     def decorate(factory: Any) -> Any:
         if name in _registry and _registry[name].factory is not factory:
@@ -101,7 +106,9 @@ def register(
             taken = set(other.assigns) & set(assigns)
             if taken and other.name != name:
                 raise ValueError(f"component {name!r} assigns {sorted(taken)}, already assigned by {other.name!r}")
-        _registry[name] = ComponentInfo(name, factory, tuple(requires), tuple(assigns), help, default, implied)
+        _registry[name] = ComponentInfo(
+            name, factory, tuple(requires), tuple(assigns), help, default, implied, dict(schema) if schema else None
+        )
         return factory
 
     return decorate

@@ -5,9 +5,9 @@ emit, shipped in the package.
     jsonschema.validate(analysis.to_dict(), presslens.schema.load_schema())
 
 The schema cannot say that ``text[start:end] == span.text``; ``Analysis.spans()`` lists every span to check that.
-Every object is closed (``additionalProperties: false``), the top level too: an analysis whose ``extensions`` (a
-registered component's own top-level keys) are not empty validates against a copy that lists them, e.g.
-``schema["properties"]["events"] = {"type": "array"}``.
+Every object is closed (``additionalProperties: false``), the top level too; the top-level keys that registered
+components add outside the core contract (``Analysis.extensions``) come from their registrations
+(``register(..., schema={"events": {...}})``), so the schema a process loads describes what it emits.
 """
 
 from __future__ import annotations
@@ -28,9 +28,17 @@ def schema_path(version: str = "1"):  # -> importlib.resources.abc.Traversable
     return path
 
 
-def load_schema(version: str = "1") -> dict[str, Any]:
-    """The JSON Schema of contract ``version`` as a dict (a fresh copy each call)."""
-    return json.loads(_read(version))
+def load_schema(version: str = "1", extensions: bool = True) -> dict[str, Any]:
+    """The JSON Schema of contract ``version`` as a dict (a fresh copy each call); with ``extensions``, the keys that
+    registered components add, each optional."""
+    schema = json.loads(_read(version))
+    if extensions:
+        from presslens import registry
+
+        for component in registry.components():
+            for key, sub in (component.schema or {}).items():
+                schema["properties"].setdefault(key, sub)
+    return schema
 
 
 @cache
