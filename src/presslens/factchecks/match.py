@@ -13,20 +13,35 @@ Each stage is measured on its own by ``presslens eval claim-matching --method``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from presslens.errors import ModelError
 from presslens.factchecks.store import KnowledgeBase, content_words
+from presslens.modelfiles import FORMAT_VERSION, read_meta
 from presslens.options import DEFAULT_MATCH_THRESHOLD as DEFAULT_THRESHOLD
 from presslens.options import DEFAULT_MATCH_TOP as DEFAULT_TOP
 
 RRF_K = 60
 POOL = 30
 METHODS = ("bm25", "semantic", "fused", "reranked")
-DEFAULT_RERANKER_PATH = Path(__file__).parent / "models" / "claim-matching-v1.joblib"
+DEFAULT_RERANKER_PATH = Path(__file__).parent / "models" / "claim-matching-v1.json"
+RERANKER_KIND = "claim-matching"
+_TRAIN_HINT = "train it: presslens train claim-matching --data DIR"
+# What pair_features returns, in order: the re-ranker file names them so that a change is noticed.
+PAIR_FEATURES = (
+    "cosine",
+    "bm25_ratio",
+    "bm25_reciprocal_rank",
+    "semantic_reciprocal_rank",
+    "overlap",
+    "numbers",
+    "cosine_x_overlap",
+)
 
 
 @dataclass(slots=True)
@@ -56,30 +71,75 @@ def pair_features(query: str, candidate: Candidate, claim: str, best_bm25: float
 
 
 class Reranker:
-    """The re-ranking model and its calibration: ``probability`` ≈ the chance that a candidate checks the claim."""
+    """The re-ranker, a logistic regression over ``pair_features``, and its calibration (a logistic regression on
+    the re-ranker's log-odds): ``probability`` ≈ the chance that a candidate checks the claim.
 
-    def __init__(self, model, calibrator=None):
-        self.model, self.calibrator = model, calibrator
+    Plain weights, applied as scikit-learn's ``predict_proba`` applies them; stored as JSON (``save``).
+    """
+
+    def __init__(
+        self, coef: np.ndarray, intercept: np.ndarray, calibration: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> None:
+        self.coef, self.intercept, self.calibration = coef, intercept, calibration
+
+    @classmethod
+    def from_sklearn(cls, model, calibrator=None) -> Reranker:
+        """From fitted binary ``LogisticRegression`` models (training)."""
+        calibration = None if calibrator is None else (calibrator.coef_, calibrator.intercept_)
+        return cls(model.coef_, model.intercept_, calibration)
+
+    @staticmethod
+    def _logistic(X: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        from scipy.special import expit
+
+        return expit((X @ coef.T + intercept).reshape(-1))
 
     def probability(self, X: np.ndarray) -> np.ndarray:
-        p = self.model.predict_proba(X)[:, 1]
-        if self.calibrator is None:
+        p = self._logistic(np.asarray(X, dtype=np.float64), self.coef, self.intercept)
+        if self.calibration is None:
             return p
         z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)).reshape(-1, 1)
-        return self.calibrator.predict_proba(z)[:, 1]
+        return self._logistic(z, *self.calibration)
+
+    def save(self, path: str | Path, meta: dict) -> Path:
+        """One JSON file: the weights (exact: JSON numbers round-trip a float64), feature names and ``meta``."""
+        weights = {"coef": self.coef.tolist(), "intercept": self.intercept.tolist()}
+        calibration = None
+        if self.calibration is not None:
+            calibration = {"coef": self.calibration[0].tolist(), "intercept": self.calibration[1].tolist()}
+        model = {"kind": RERANKER_KIND, "format": FORMAT_VERSION, "features": list(PAIR_FEATURES)}
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc = {**model, "reranker": weights, "calibrator": calibration, **meta}
+        path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        return path
 
 
 @lru_cache(maxsize=2)
 def load_reranker(path: str | None = None) -> Reranker | None:
-    import joblib
-
+    """The shipped (or given) re-ranker, or None where there is none (matching then ranks without it)."""
     target = Path(path) if path else DEFAULT_RERANKER_PATH
     if not target.exists():
         return None
-    bundle = joblib.load(target)
-    if isinstance(bundle, dict):
-        return Reranker(bundle["reranker"], bundle.get("calibrator"))
-    return Reranker(bundle)
+    meta = read_meta(target, RERANKER_KIND, "claim-matching re-ranker", _TRAIN_HINT)
+    try:
+        if meta["features"] != list(PAIR_FEATURES):
+            raise ValueError("features")
+        calibration = meta.get("calibrator")
+        return Reranker(
+            np.array(meta["reranker"]["coef"], dtype=np.float64),
+            np.array(meta["reranker"]["intercept"], dtype=np.float64),
+            None
+            if calibration is None
+            else (
+                np.array(calibration["coef"], dtype=np.float64),
+                np.array(calibration["intercept"], dtype=np.float64),
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(
+            f"cannot load the claim-matching re-ranker from {target} (missing or malformed {exc})"
+        ) from None
 
 
 class Matcher:
@@ -172,7 +232,6 @@ def matcher_for(kb_path: str) -> Matcher:
     matcher = Matcher(kb, encoder, load_reranker() if encoder is not None else None)
     _matchers[kb_path] = (matcher, kb.data_version())
     return matcher
-
 
 
 def claims_to_match(analysis, top: int = DEFAULT_TOP) -> list:

@@ -7,14 +7,13 @@ probability is calibrated for sentences with no match at all, which is most of w
 
 from __future__ import annotations
 
-import json
 import random
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-from presslens.factchecks.match import DEFAULT_THRESHOLD, Matcher, pair_features
+from presslens.factchecks.match import DEFAULT_THRESHOLD, Matcher, Reranker, pair_features
 
 SEED = 13
 NEGATIVE_LINES_PER_QUERY = 3
@@ -96,7 +95,7 @@ def calibrate(model, X: np.ndarray, y: np.ndarray, groups: list, top: int = 3):
 
 
 def train(data: str | Path, out: str | Path, log=print) -> dict:
-    import joblib
+    """Fit the re-ranker and its calibration and write them, with what they were trained on, to ``out`` (JSON)."""
     from sklearn.linear_model import LogisticRegression
 
     from presslens.factchecks.encoder import load_encoder
@@ -116,9 +115,6 @@ def train(data: str | Path, out: str | Path, log=print) -> dict:
     model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED).fit(X, y)
     log(f"{len(y)} pairs, {int(y.sum())} positive; weights {np.round(model.coef_[0], 3).tolist()}")
     calibrator = calibrate(model, X, y, groups)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"reranker": model, "calibrator": calibrator}, out)
     meta = {"pairs": len(y), "positives": int(y.sum()), "threshold": DEFAULT_THRESHOLD, "seed": SEED}
-    out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    Reranker.from_sklearn(model, calibrator).save(out, meta)
     return meta

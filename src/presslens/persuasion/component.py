@@ -35,7 +35,7 @@ class TechniquesComponent:
 
         load_models()
         if options.accurate:
-            from presslens.persuasion.finetune import check_accurate
+            from presslens.persuasion import check_accurate
 
             check_accurate(options.accurate_model)
 

@@ -6,35 +6,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from presslens.errors import ModelError
+from presslens.labels import TECHNIQUES
 from presslens.model import Analysis, Label, Paragraph, TechniqueSpan
 from presslens.persuasion.data import lines_of
-from presslens.persuasion.labels import TECHNIQUES
+from presslens.persuasion.lexical import load_bundle
 
 if TYPE_CHECKING:
-    from presslens.persuasion.finetune import AccurateTagger
+    from presslens.persuasion.accurate import AccurateTagger
 
-DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "persuasion-v1.joblib"
+DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "persuasion-v1.npz"  # and its sidecar persuasion-v1.json
 FAST_MODEL_NAME = "persuasion-v1 (lexical)"
 ACCURATE_MODEL_NAME = "persuasion-accurate-v1 (two fine-tuned all-MiniLM-L6-v2, averaged)"
 
 
 @lru_cache(maxsize=2)
 def load_models(path: str | None = None) -> dict:
-    import joblib
-
-    target = Path(path) if path else DEFAULT_MODEL_PATH
-    if not target.exists():
-        raise ModelError(f"persuasion models not found at {target}; train them: presslens train persuasion --data DIR")
-    try:
-        models = joblib.load(target)
-    except Exception as exc:  # a truncated or foreign file
-        raise ModelError(f"cannot load persuasion models from {target} ({type(exc).__name__})") from None
-    # Frames and genre are trained on the same articles, so their TF-IDF vectorizers come out identical: share
-    # one, and transform each article once for both (same scores; 14–20 % less persuasion time, docs/benchmarks.md).
-    if models["genre"].same_features(models["frames"]):
-        models["genre"].vectorizer = models["frames"].vectorizer
-    return models
+    """The lexical models (``lexical.save_bundle``'s .npz and JSON; nothing is unpickled)."""
+    # Frames and genre are trained on the same articles, so their TF-IDF vectorizers come out identical: the
+    # bundle stores one, loaded as one object, and each article is transformed once for both (same scores;
+    # 14–20 % less persuasion time, docs/benchmarks.md).
+    return load_bundle(Path(path) if path else DEFAULT_MODEL_PATH)
 
 
 def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: AccurateTagger | None = None) -> None:
@@ -48,7 +39,7 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
     text = analysis.text
     lines = lines_of(text)
     if accurate is not None:
-        from presslens.persuasion.finetune import lexical_line_matrix
+        from presslens.persuasion.accurate import lexical_line_matrix
 
         raw, line_probs = accurate.predict(text, lines)
         averaged = (line_probs + lexical_line_matrix(models["paragraphs"], text, lines)) / 2

@@ -1,7 +1,8 @@
 """Training and cross-validating the persuasion models from a corpus folder (``../shared/data/persuasion``).
 
 ``presslens train persuasion --data DIR`` runs 5-fold cross-validation by article (seeded), reports the
-scores, then fits every model on all articles and writes the bundle and its model card.
+scores, then fits every model on all articles and writes the bundle (``persuasion-v1.npz`` and
+``persuasion-v1.json``, see ``lexical.save_bundle``) and its scores.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from presslens.evaluation.persuasion import multilabel_f1, span_f1
+from presslens.labels import FRAMES, GENRES, TECHNIQUES
 from presslens.persuasion.data import LabelledArticle, folds, line_labels, lines_of, load_corpus
-from presslens.persuasion.labels import FRAMES, GENRES, TECHNIQUES
-from presslens.persuasion.models import SpanTagger, TextClassifier, tokenize
+from presslens.persuasion.lexical import SpanTagger, TextClassifier, save_bundle
+from presslens.persuasion.tokens import tokenize
 
 SEED = 13
-BUNDLE_VERSION = 1
 
 
 def token_tags(article: LabelledArticle) -> tuple[list[list[tuple[str, int, int]]], list[list[str]]]:
@@ -139,14 +140,12 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log=print) -> di
 
 
 def train(data: str | Path, out: str | Path, k: int = 5, log=print, repair: bool = False) -> dict:
-    import joblib
-
+    """Cross-validate, fit on every article, write ``out`` (.npz), its JSON sidecar and ``*.scores.json``."""
     articles = load_corpus(data, repair=repair)
     log(f"{len(articles)} articles, {sum(len(a.spans) for a in articles)} technique spans")
     scores = cross_validate(articles, k, log) if k > 1 else {}
     t0 = time.time()
     bundle = {
-        "version": BUNDLE_VERSION,
         "tagger": fit_tagger(articles),
         "paragraphs": fit_paragraphs(articles),
         "paragraph_threshold": 0.4,  # the best "lines@…" cross-validated score
@@ -155,11 +154,9 @@ def train(data: str | Path, out: str | Path, k: int = 5, log=print, repair: bool
         "genre": fit_genre(articles),
         "cv": scores,
     }
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, out, compress=3)
+    out = save_bundle(bundle, out)
     (out.with_suffix(".scores.json")).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
-    log(f"final fit {time.time() - t0:.0f}s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    log(f"final fit {time.time() - t0:.0f}s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and its .json")
     return scores
 
 

@@ -1,0 +1,114 @@
+"""The network: the encoder (the packaged all-MiniLM-L6-v2, or another BERT-like model from a folder) with a
+linear head of one logit per technique and word piece, and ensembles of such taggers. torch and transformers are
+imported only when a function here runs, so that importing the package stays light."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import ModuleType
+
+from presslens.errors import ModelError
+from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER
+
+_NEEDS = 'the accurate technique model needs the encoder: pip install "presslens[semantic]" "torch==2.13.0"'
+
+
+def import_torch() -> ModuleType:
+    """torch (checking that transformers is there too), or a ModelError saying what to install."""
+    try:
+        import torch
+        import transformers  # noqa: F401
+    except ImportError:
+        raise ModelError(_NEEDS) from None
+    return torch
+
+
+def encoder_path(encoder: str | Path | None = None) -> str:
+    """Where to load the encoder from: the packaged all-MiniLM-L6-v2 (None or ``PACKAGED_ENCODER``), else
+    ``encoder`` as given — a local folder of a Hugging Face BERT-like model, or a hub name already in the cache."""
+    if encoder is not None and str(encoder) != PACKAGED_ENCODER:
+        return str(encoder)
+    from presslens.nlp.minilm import minilm_path
+
+    path = minilm_path()
+    if path is None:
+        raise ModelError(_NEEDS)
+    return str(path)
+
+
+def _from_pretrained(cls, encoder: str | Path | None):
+    where = encoder_path(encoder)
+    if (Path(where).is_absolute() or where.startswith(".")) and not Path(where).is_dir():
+        raise ModelError(f"cannot load the encoder {where} (no such folder)")
+    try:
+        return cls.from_pretrained(where)
+    except (OSError, ValueError) as exc:  # not a model folder, or a hub name that is not cached (offline)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"cannot load the encoder {where} ({reason[:160]})") from None
+
+
+def load_tokenizer(encoder: str | Path | None = None):
+    import_torch()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers import AutoTokenizer
+
+    return _from_pretrained(AutoTokenizer, encoder)
+
+
+def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
+    """The encoder (pretrained weights) with a fresh linear head of one logit per technique and piece, and with
+    ``line_head`` one per technique and window from the mean and max of its states. Returns both logits (the
+    second is None without the line head)."""
+    torch = import_torch()
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+    class Tagger(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = _from_pretrained(AutoModel, encoder)
+            self.dropout = torch.nn.Dropout(0.1)
+            size = self.encoder.config.hidden_size
+            self.head = torch.nn.Linear(size, len(LABELS))
+            self.line_head = torch.nn.Linear(2 * size, len(LABELS)) if line_head else None
+
+        def forward(self, ids, att):
+            h = self.encoder(input_ids=ids, attention_mask=att).last_hidden_state
+            pieces = self.head(self.dropout(h))
+            if self.line_head is None:
+                return pieces, None
+            m = att.unsqueeze(-1).to(h.dtype)
+            mean = (h * m).sum(1) / m.sum(1).clamp(min=1)
+            top = h.masked_fill(m == 0, -1e4).max(1).values
+            return pieces, self.line_head(self.dropout(torch.cat([mean, top], -1)))
+
+    return Tagger()
+
+
+def build_ensemble(members: list):
+    """Taggers that vote: the mean of their piece (and line-head) probabilities, returned as logits like one
+    tagger's. The frozen embeddings are identical, so the members share one copy."""
+    torch = import_torch()
+
+    class Ensemble(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.members = torch.nn.ModuleList(members)
+            for m in members[1:]:
+                m.encoder.embeddings = members[0].encoder.embeddings
+
+        @property
+        def line_head(self):
+            return self.members[0].line_head
+
+        def forward(self, ids, att):
+            outs = [m(ids, att) for m in self.members]
+            pieces = torch.logit(torch.stack([torch.sigmoid(p) for p, _ in outs]).mean(0), eps=1e-7)
+            if outs[0][1] is None:
+                return pieces, None
+            return pieces, torch.logit(torch.stack([torch.sigmoid(w) for _, w in outs]).mean(0), eps=1e-7)
+
+    return Ensemble()

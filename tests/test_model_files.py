@@ -1,0 +1,119 @@
+"""The shipped lexical models are plain arrays (.npz) and JSON: loading them never unpickles anything."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+from presslens.errors import ModelError
+
+SRC = REPO / "src" / "presslens"
+NPZ_MODELS = [
+    SRC / "persuasion" / "models" / "persuasion-v1.npz",
+    SRC / "claims" / "models" / "checkworthiness-v1.npz",
+]
+RERANKER = SRC / "factchecks" / "models" / "claim-matching-v1.json"
+
+# Loads every shipped lexical model and uses it, with an audit hook that fails on any unpickling of a class or
+# function (what a pickled model is made of), in a fresh interpreter so that nothing was loaded before.
+NO_PICKLE = r"""
+import sys
+events = []
+def hook(event, args):
+    if event == "pickle.find_class":
+        events.append(args)
+        raise RuntimeError(f"unpickled {args}")
+sys.addaudithook(hook)
+import numpy as np
+import presslens
+from presslens.claims.checkworthiness import load_checkworthiness
+from presslens.factchecks.match import load_reranker
+from presslens.persuasion.detect import load_models
+
+models = load_models()
+spans = models["tagger"].predict_spans("The corrupt elites betrayed us.", [(0, 31)])
+frames = models["frames"].predict_proba(["The army attacked the border."])
+score = load_checkworthiness().score(["Unemployment fell by 3 percent last year."])
+p = load_reranker().probability(np.array([[0.9, 1.0, 1.0, 1.0, 0.8, 0.5, 0.72]]))
+a = presslens.analyze("The corrupt, treacherous elites have betrayed our great nation.", components=("techniques",))
+assert spans and frames and 0 <= score[0] <= 1 and 0 <= p[0] <= 1 and a.genre is not None
+assert models["genre"].vectorizer is models["frames"].vectorizer
+print("no unpickling" if not events else events)
+"""
+
+
+def test_loading_the_shipped_models_never_unpickles():
+    r = subprocess.run([sys.executable, "-c", NO_PICKLE], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "no unpickling"
+
+
+@pytest.mark.parametrize("path", NPZ_MODELS, ids=lambda p: p.name)
+def test_model_files_are_arrays_and_json(path):
+    with zipfile.ZipFile(path) as z:  # an .npz: one .npy per array, nothing else
+        assert all(name.endswith(".npy") for name in z.namelist())
+    with np.load(path, allow_pickle=False) as npz:  # raises on an object array
+        arrays = {name: npz[name] for name in npz.files}
+    assert arrays and not any(a.dtype.hasobject for a in arrays.values())
+    meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["format"] == 1 and meta["arrays"] == path.name
+    assert not list(path.parent.glob("*.joblib")) and not list(path.parent.glob("*.pkl"))
+
+
+def test_the_reranker_is_json_only():
+    meta = json.loads(RERANKER.read_text(encoding="utf-8"))
+    assert meta["kind"] == "claim-matching" and len(meta["reranker"]["coef"][0]) == len(meta["features"])
+    assert not list(RERANKER.parent.glob("*.joblib"))
+
+
+def test_saved_models_load_back_alike(tmp_path):
+    from presslens.claims.checkworthiness import load_checkworthiness
+    from presslens.factchecks.match import load_reranker
+    from presslens.persuasion.detect import load_models
+    from presslens.persuasion.lexical import load_bundle, save_bundle
+
+    texts = ["The corrupt elites betrayed us.\nThe committee meets on Tuesday.", "Wake up, patriots!"]
+    models = load_models()
+    copy = load_bundle(save_bundle(models, tmp_path / "p.npz"))
+    for text in texts:
+        bounds = [(0, len(text))]
+        assert copy["tagger"].predict_spans(text, bounds) == models["tagger"].predict_spans(text, bounds)
+        for name in ("paragraphs", "frames", "genre"):
+            assert copy[name].predict_proba([text]) == models[name].predict_proba([text])
+    assert copy["genre"].vectorizer is copy["frames"].vectorizer  # stored once, loaded once
+    cw = load_checkworthiness()
+    cw_copy = load_checkworthiness(str(cw.save(tmp_path / "c.npz")))
+    assert cw_copy.score(texts) == cw.score(texts)
+    rr = load_reranker()
+    X = np.random.default_rng(0).random((20, 7))
+    assert np.array_equal(load_reranker(str(rr.save(tmp_path / "r.json", {}))).probability(X), rr.probability(X))
+
+
+def test_a_pickle_or_a_broken_file_is_a_clear_error(tmp_path):
+    from presslens.claims.checkworthiness import load_checkworthiness
+    from presslens.persuasion.detect import load_models
+
+    old = tmp_path / "old.joblib"
+    old.write_bytes(b"\x80\x04K\x01.")
+    with pytest.raises(ModelError, match="no longer loads pickled"):
+        load_models(str(old))
+    with pytest.raises(ModelError, match="not found"):
+        load_checkworthiness(str(tmp_path / "missing.npz"))
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    bad.with_suffix(".json").write_text(json.dumps({"kind": "persuasion-lexical", "format": 1}))
+    with pytest.raises(ModelError, match="cannot load"):
+        load_models(str(bad))
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.zeros(2))
+    other.with_suffix(".json").write_text(json.dumps({"kind": "checkworthiness", "format": 1}))
+    with pytest.raises(ModelError, match="not one of"):
+        load_models(str(other))
+    with pytest.raises(ModelError, match="malformed"):
+        load_checkworthiness(str(other))
