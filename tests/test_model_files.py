@@ -117,3 +117,23 @@ def test_a_pickle_or_a_broken_file_is_a_clear_error(tmp_path):
         load_models(str(other))
     with pytest.raises(ModelError, match="malformed"):
         load_checkworthiness(str(other))
+
+
+def test_the_accurate_weights_come_from_their_own_distribution(monkeypatch):
+    """The base package holds no accurate weights; they are found through the presslens_accurate_model package,
+    and without it the error is one line saying how to install it."""
+    import importlib.util
+
+    from presslens.persuasion.accurate import storage, train_accurate
+
+    assert not list((SRC / "persuasion" / "models").glob("*.safetensors"))
+    if importlib.util.find_spec(storage.ACCURATE_PACKAGE) is not None:
+        path = storage.shipped_model_path()
+        assert path.parent.name == storage.ACCURATE_PACKAGE and path.exists() and path.with_suffix(".json").exists()
+    monkeypatch.setattr(storage, "ACCURATE_PACKAGE", "presslens_accurate_model_not_installed")
+    with pytest.raises(ModelError) as err:
+        storage.check_accurate()
+    message = str(err.value)
+    assert "pip install ./packages/presslens-accurate-model" in message and "\n" not in message
+    with pytest.raises(ModelError, match="--out FILE"):  # said before reading data or training
+        train_accurate("no-such-data-folder")

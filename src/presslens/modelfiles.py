@@ -14,7 +14,7 @@ import json
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,7 +37,7 @@ def save_model(path: str | Path, kind: str, meta: Mapping[str, Any], arrays: Map
         if a.dtype.hasobject:
             raise ValueError(f"array {name} holds Python objects: it could only be loaded by unpickling")
     with open(path, "wb") as f:  # a file object: np.savez would append ".npz" to a path without it
-        np.savez_compressed(f, **arrays)
+        np.savez_compressed(f, **cast(dict[str, Any], arrays))  # cast: numpy's stub reads a key as allow_pickle
     header = {"kind": kind, "format": FORMAT_VERSION, "arrays": path.name}
     sidecar(path).write_text(json.dumps({**header, **meta}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

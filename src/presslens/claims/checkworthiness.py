@@ -34,8 +34,8 @@ _TRAIN_HINT = "train it: presslens train checkworthiness --data DIR"
 @dataclass
 class CheckworthinessModel:
     C: float = 1.0
-    vectorizer: TfidfFeatures | None = None
-    coef: np.ndarray | None = None
+    vectorizer: TfidfFeatures = field(default_factory=lambda: TfidfFeatures([]))  # set by fit
+    coef: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     intercept: float = 0.0
     meta: dict = field(default_factory=dict)
 

@@ -74,6 +74,11 @@ def token_features(tokens: list[tuple[str, int, int]]) -> list[dict[str, float]]
     return feats
 
 
+def _unfitted(ndim: int) -> np.ndarray:
+    """The empty weights of a model not fitted yet."""
+    return np.zeros((0,) * ndim, dtype=np.float32)
+
+
 def _expit(z: np.ndarray) -> np.ndarray:
     from scipy.special import expit
 
@@ -89,8 +94,8 @@ class SpanTagger:
 
     classes: list[str] = field(default_factory=list)
     threshold: float = 0.2  # chosen on fold 1 of the cross-validation (technique-aware span F1)
-    coef: np.ndarray | None = None
-    intercept: np.ndarray | None = None
+    coef: np.ndarray = field(default_factory=lambda: _unfitted(2))  # set by fit
+    intercept: np.ndarray = field(default_factory=lambda: _unfitted(1))
     n_features: int = 2**16
     _hasher: Any = field(default=None, init=False, repr=False, compare=False)
 
@@ -178,10 +183,10 @@ class TextClassifier:
     thresholds: dict[str, float] = field(default_factory=dict)
     C: float = 4.0
     class_weight: str | None = "balanced"
-    vectorizer: TfidfFeatures | None = None
+    vectorizer: TfidfFeatures = field(default_factory=lambda: TfidfFeatures([]))  # set by fit
     classes: list[str] = field(default_factory=list)
-    coef: np.ndarray | None = None
-    intercept: np.ndarray | None = None
+    coef: np.ndarray = field(default_factory=lambda: _unfitted(2))
+    intercept: np.ndarray = field(default_factory=lambda: _unfitted(1))
     _weights: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def fit(self, texts: list[str], targets: list[set[str]] | list[str]) -> TextClassifier:
@@ -227,7 +232,7 @@ class TextClassifier:
             return [
                 {lab for lab, p in row.items() if p >= self.thresholds.get(lab, default_threshold)} for row in probs
             ]
-        return [max(row, key=row.get) for row in probs]
+        return [max(row, key=lambda label: row[label]) for row in probs]
 
     def to_arrays(self, prefix: str, features: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """``features``: the name the vectorizer is stored under (classifiers fitted alike share one)."""

@@ -67,14 +67,14 @@ def fit_paragraphs(articles: list[LabelledArticle]) -> TextClassifier:
 
 
 def fit_frames(articles: list[LabelledArticle]) -> TextClassifier:
-    with_frames = [a for a in articles if a.frames is not None]
-    return TextClassifier(list(FRAMES), C=8.0).fit([a.text for a in with_frames], [set(a.frames) for a in with_frames])
+    with_frames = [(a.text, set(a.frames)) for a in articles if a.frames is not None]
+    return TextClassifier(list(FRAMES), C=8.0).fit([t for t, _ in with_frames], [f for _, f in with_frames])
 
 
 def fit_genre(articles: list[LabelledArticle]) -> TextClassifier:
-    with_genre = [a for a in articles if a.genre in GENRES]
+    with_genre = [(a.text, a.genre) for a in articles if a.genre is not None and a.genre in GENRES]
     return TextClassifier(list(GENRES), multilabel=False, class_weight=None).fit(
-        [a.text for a in with_genre], [a.genre for a in with_genre]
+        [t for t, _ in with_genre], [g for _, g in with_genre]
     )
 
 
@@ -94,7 +94,7 @@ def paragraph_labels(clf: TextClassifier, tagger: SpanTagger | None, a: Labelled
 def cross_validate(articles: list[LabelledArticle], k: int = 5, log=print) -> dict:
     gold_spans, pred_spans = [], []
     gold_lines: list[set[str]] = []
-    pred_lines = {th: [] for th in (0.4, 0.5, 0.6)}
+    pred_lines: dict[float, list[set[str]]] = {th: [] for th in (0.4, 0.5, 0.6)}
     pred_lines_union: list[set[str]] = []
     frame_gold, frame_prob, genre_gold, genre_pred = [], [], [], []
     for n, fold in enumerate(folds(articles, k, SEED), 1):
@@ -122,18 +122,18 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log=print) -> di
         log(f"fold {n}/{k}: {len(test)} articles, {time.time() - t0:.0f}s")
     aware = span_f1(gold_spans, pred_spans, aware=True)
     agnostic = span_f1(gold_spans, pred_spans, aware=False)
-    para = {f"lines@{th}": multilabel_f1(gold_lines, p) for th, p in pred_lines.items()}
-    para["lines@0.6+spans"] = multilabel_f1(gold_lines, pred_lines_union)
-    frames = {}
+    lines_scores = {f"lines@{th}": multilabel_f1(gold_lines, p) for th, p in pred_lines.items()}
+    lines_scores["lines@0.6+spans"] = multilabel_f1(gold_lines, pred_lines_union)
+    frame_scores = {}
     for th in (0.3, 0.4, 0.5):
-        frames[th] = multilabel_f1(frame_gold, [{f for f, p in row.items() if p >= th} for row in frame_prob])
+        frame_scores[th] = multilabel_f1(frame_gold, [{f for f, p in row.items() if p >= th} for row in frame_prob])
     return {
         "articles": len(articles),
         "folds": k,
         "spans_technique_aware": vars(aware),
         "spans_technique_agnostic": vars(agnostic),
-        "paragraphs": para,
-        "frames": {str(th): v for th, v in frames.items()},
+        "paragraphs": lines_scores,
+        "frames": {str(th): v for th, v in frame_scores.items()},
         "genre_accuracy": float(np.mean([g == p for g, p in zip(genre_gold, genre_pred, strict=True)])),
         "genre_majority_baseline": max(genre_gold.count(g) for g in GENRES) / len(genre_gold),
     }

@@ -18,8 +18,9 @@ class Row:
     offsets: list[tuple[int, int]]
     doc: int
     line: int
-    y: np.ndarray | None = field(default=None, repr=False)
-    mask: np.ndarray | None = field(default=None, repr=False)
+    # set by piece_targets (training): per piece, its techniques (pieces × techniques) and 1 for a real piece
+    y: np.ndarray = field(default_factory=lambda: np.zeros((0, len(LABELS)), np.float32), repr=False)
+    mask: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32), repr=False)
 
 
 def encode_lines(tokenizer, docs: list[tuple[str, list[tuple[int, int, int]]]], max_length: int) -> list[Row]:
@@ -88,7 +89,7 @@ def collate(torch, rows: list[Row], idx: list[int], with_targets: bool = True):
         m = len(r.ids)
         ids[b, :m] = torch.tensor(r.ids)
         att[b, :m] = 1
-        if with_targets:
+        if y is not None and mask is not None:
             y[b, :m] = torch.from_numpy(r.y)
             mask[b, :m] = torch.from_numpy(r.mask)
     return ids, att, y, mask

