@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from presslens.entities import EntityIndex
 from presslens.lexicon import NON_REFERENTIAL, PRONOUNS_GROUP, PRONOUNS_PERSON, TITLES
 from presslens.model import Span, Speaker
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 _NP_LEFT = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "punct", "advmod", "quantmod"}
 _SUBJECT = {"nsubj", "nsubjpass"}
@@ -32,7 +36,7 @@ class _Candidate:
     salient: bool  # was a speaker or a grammatical subject
 
 
-def mention_span(doc, tok, index: EntityIndex) -> tuple[int, int]:
+def mention_span(doc: Doc, tok: Token, index: EntityIndex) -> tuple[int, int]:
     """Character span of the mention headed by ``tok``: its name mention, else its noun phrase."""
     if tok.i in index.token_mention:
         a, b = index.token_mention[tok.i]
@@ -51,7 +55,7 @@ def mention_span(doc, tok, index: EntityIndex) -> tuple[int, int]:
 class SpeakerResolver:
     """Resolves speaker head tokens in text order, remembering who has spoken."""
 
-    def __init__(self, doc, index: EntityIndex):
+    def __init__(self, doc: Doc, index: EntityIndex) -> None:
         self.doc = doc
         self.text = doc.text  # spaCy rebuilds Doc.text from the tokens on every access
         self.index = index
@@ -70,7 +74,7 @@ class SpeakerResolver:
         self._groups: list[tuple[int, str]] = []  # unnamed plural speakers ("the unions"), for "they"
 
     # -- public ------------------------------------------------------------------------------
-    def resolve(self, tok, exclude: frozenset[str] = frozenset()) -> Speaker | None:
+    def resolve(self, tok: Token, exclude: frozenset[str] = frozenset()) -> Speaker | None:
         """``exclude``: entities this mention cannot be (the asker, when it answers a question)."""
         doc, text = self.doc, self.text
         self._exclude = exclude
@@ -87,6 +91,7 @@ class SpeakerResolver:
                 tok, low = pobj, pobj.lower_
         start, end = mention_span(doc, tok, self.index)
         entity = self._entity_for(tok, low)
+        name: str | None
         if entity and tok.pos_ == "PRON" or (entity and tok.i not in self.index.token_entity):
             self.index.add_mention(entity, Span.of(text, start, end))
         if entity and low in PRONOUNS_PERSON and entity not in self.index.gender:
@@ -121,7 +126,7 @@ class SpeakerResolver:
         return label.strip().title() if label.isupper() else label.strip(), None
 
     # -- rules -------------------------------------------------------------------------------
-    def _entity_for(self, tok, low: str) -> str | None:
+    def _entity_for(self, tok: Token, low: str) -> str | None:
         idx = self.index
         if tok.i in idx.token_entity:
             return idx.token_entity[tok.i]
@@ -153,7 +158,7 @@ class SpeakerResolver:
         known = self.index.gender.get(entity)
         return known is None or known == gender
 
-    def _pronoun(self, tok, gender: str) -> str | None:
+    def _pronoun(self, tok: Token, gender: str) -> str | None:
         before = [
             c for c in self._before(tok.i) if self._compatible(c.entity, gender) and c.entity not in self._exclude
         ]
@@ -169,7 +174,7 @@ class SpeakerResolver:
         spoke = [s for s in self._speakers if s.token < tok.i and s.entity in {c.entity for c in before}]
         return spoke[-1].entity if spoke else before[-1].entity
 
-    def _group(self, tok) -> str | None:
+    def _group(self, tok: Token) -> str | None:
         here = self._sentence(tok.i)
         for c in reversed(self._before(tok.i)):
             if here - self._sentence(c.token) > _WINDOW_SENTENCES:
@@ -178,7 +183,7 @@ class SpeakerResolver:
                 return c.entity
         return None
 
-    def _description(self, tok) -> str | None:
+    def _description(self, tok: Token) -> str | None:
         lemma = tok.lemma_.lower()
         matches = [
             e.id
@@ -196,12 +201,12 @@ class SpeakerResolver:
         return entity_ids[0] if entity_ids else None
 
 
-def _head_token(doc, start: int, end: int):
+def _head_token(doc: Doc, start: int, end: int) -> Token | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     return span.root if span is not None and len(span) else None
 
 
-def _name_from_text(doc, tok, start: int, end: int) -> str | None:
+def _name_from_text(doc: Doc, tok: Token, start: int, end: int) -> str | None:
     """A readable name for an unresolved proper-noun speaker ("Fox News"); None for descriptions."""
     if tok.pos_ != "PROPN":
         return None

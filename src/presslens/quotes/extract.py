@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from presslens.coref import SpeakerResolver
 from presslens.entities import EntityIndex
 from presslens.lexicon import REPORTING_VERBS, SPEECH_VERBS, WEAK_VERBS
-from presslens.model import Quote, Span, Speaker
+from presslens.model import Quote, QuoteKind, Span, Speaker
 from presslens.quotes.marks import QuoteMark, find_quote_marks
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 _TERMINAL = re.compile(r"[.!?]")
 _LABEL = re.compile(r"[\"\u201c]?([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
@@ -36,9 +42,9 @@ _MAX_GAP = 80  # characters between a quote and its cue
 
 @dataclass(slots=True)
 class _Cue:
-    token: object  # spaCy Token (the verb, or "according")
+    token: Token  # the verb, or "according"
     span: tuple[int, int]
-    speaker: object | None  # head token of the speaker
+    speaker: Token | None  # head token of the speaker
     content: tuple[int, int] | None = None
     used_direct: bool = False
     marks: list[int] = field(default_factory=list)  # indices of quote marks inside the content
@@ -46,17 +52,17 @@ class _Cue:
 
 @dataclass(slots=True)
 class _Found:
-    kind: str
+    kind: QuoteKind
     start: int
     end: int
     cue: tuple[int, int] | None
-    speaker_token: object | None = None
+    speaker_token: Token | None = None
     speaker: Speaker | None = None
     label: tuple[int, int] | None = None  # transcript label span
     inherit: _Found | None = None  # same speaker as this earlier quote
 
 
-def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
+def extract_quotes(doc: Doc, index: EntityIndex) -> list[Quote]:
     text = doc.text
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     para_starts = [p[0] for p in paragraphs]
@@ -77,13 +83,13 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
 
     # Transcript lines: "LABEL: words".
     label_counts: dict[str, int] = {}
-    labelled = []
+    labelled: list[tuple[re.Match[str], int]] = []
     for p_start, p_end in paragraphs:
         m = _LABEL.match(text, p_start, p_end)
         if m and len(text[m.end() : p_end].split()) >= 3:
             labelled.append((m, p_end))
             label_counts[m.group(1)] = label_counts.get(m.group(1), 0) + 1
-    label_spans = []
+    label_spans: list[tuple[int, int]] = []
     for m, p_end in labelled:
         label = m.group(1)
         if not _is_speaker_label(label, label_counts[label], index):
@@ -91,7 +97,7 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         start, end = m.end(), p_end
         inside = [i for i, mk in enumerate(marks) if m.start() <= mk.start < end]
         verbatim = label.isupper() or label_counts[label] > 1
-        kind = "direct" if verbatim else ("mixed" if inside else "indirect")
+        kind: QuoteKind = "direct" if verbatim else ("mixed" if inside else "indirect")
         consumed.update(inside)
         found.append(_Found(kind, start, end, (m.end(1), m.end(1) + 1), label=(m.start(1), m.end(1))))
         label_spans.append((m.start(1), end))
@@ -131,7 +137,7 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
 
 
 # -- cues --------------------------------------------------------------------------------------
-def _find_cues(doc, in_mark) -> list[_Cue]:
+def _find_cues(doc: Doc, in_mark: Callable[[int], int]) -> list[_Cue]:
     cues: list[_Cue] = []
     for tok in doc:
         if in_mark(tok.idx) >= 0:
@@ -158,7 +164,7 @@ def _find_cues(doc, in_mark) -> list[_Cue]:
     return cues
 
 
-def _adjacent_speaker(doc, verb, in_mark):
+def _adjacent_speaker(doc: Doc, verb: Token, in_mark: Callable[[int], int]) -> Token | None:
     """When the parse gives no subject, the noun phrase between a closing quote and the cue:
     '"…," Obama's former strategist said' — or right after it: '"…," said the former strategist'."""
     i = verb.i - 1
@@ -187,7 +193,7 @@ def _adjacent_speaker(doc, verb, in_mark):
     return None
 
 
-def _subject(tok, depth: int = 0):
+def _subject(tok: Token, depth: int = 0) -> Token | None:
     for child in tok.children:
         if child.dep_ == "nsubj":
             if child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
@@ -202,7 +208,7 @@ def _subject(tok, depth: int = 0):
     return None
 
 
-def _char_span(tokens) -> tuple[int, int]:
+def _char_span(tokens: SpacySpan) -> tuple[int, int]:
     first, last = tokens[0], tokens[-1]
     return first.idx, last.idx + len(last.text)
 
@@ -210,7 +216,7 @@ def _char_span(tokens) -> tuple[int, int]:
 _REPORTER_TURN = {"despite", "although", "though", "while", "whereas"}
 
 
-def _trim(doc, start_i: int, end_i: int) -> tuple[int, int] | None:
+def _trim(doc: Doc, start_i: int, end_i: int) -> tuple[int, int] | None:
     """Token range [start_i, end_i) as characters: within one paragraph, without outer punctuation,
     and stopping before a reporter's concession (", despite reports that …")."""
     for j in range(start_i, end_i):
@@ -245,7 +251,7 @@ def _trim(doc, start_i: int, end_i: int) -> tuple[int, int] | None:
     return _char_span(doc[start_i:end_i])
 
 
-def _content(doc, verb, lemma: str) -> tuple[int, int] | None:
+def _content(doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
     children = list(verb.children)
     comps = [c for c in children if c.dep_ == "ccomp"]
     if lemma in _ACCUSE:
@@ -279,7 +285,7 @@ def _content(doc, verb, lemma: str) -> tuple[int, int] | None:
     return None
 
 
-def _according_content(doc, according, to) -> tuple[int, int] | None:
+def _according_content(doc: Doc, according: Token, to: Token) -> tuple[int, int] | None:
     sent = according.sent
     phrase_end = to.right_edge.i + 1
     if according.i - sent.start <= 1:
@@ -288,7 +294,18 @@ def _according_content(doc, according, to) -> tuple[int, int] | None:
 
 
 # -- direct quotes -----------------------------------------------------------------------------
-def _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of):
+def _attribute_mark(
+    doc: Doc,
+    text: str,
+    mk: QuoteMark,
+    i: int,
+    marks: list[QuoteMark],
+    cues: list[_Cue],
+    previous: _Found | None,
+    previous_mark: QuoteMark | None,
+    paragraphs: list[tuple[int, int]],
+    para_of: Callable[[int], int],
+) -> _Found | None:
     p = para_of(mk.start)
     p_start, p_end = paragraphs[p]
     next_start = marks[i + 1].start if i + 1 < len(marks) else len(text)
@@ -400,7 +417,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _governing_subject(doc, mk):
+def _governing_subject(doc: Doc, mk: QuoteMark) -> tuple[Token, Token] | None:
     span = doc.char_span(mk.start, mk.end, alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -447,11 +464,11 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 
 
 # -- speakers ----------------------------------------------------------------------------------
-def _resolve(doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
+def _resolve(doc: Doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
     resolver = SpeakerResolver(doc, index)
     text = doc.text
     by_start = sorted(found, key=lambda f: f.start)
-    asked_by: dict[int, frozenset[str]] = {}  # an answer's speaker is not the one who asked
+    asked_by: dict[int, frozenset[int]] = {}  # an answer's speaker is not the one who asked
     for prev, f in zip(by_start, by_start[1:], strict=False):
         if text[prev.start : prev.end].rstrip("\"'\u201d\u2019 ").endswith("?"):
             asked_by[id(f)] = frozenset({id(prev)})
@@ -473,7 +490,7 @@ def _resolve(doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
         if speaker is None and f.inherit is not None:
             speaker = _inherited(f)
         cue = Span.of(text, *f.cue) if f.cue else None
-        quotes.append(Quote("", f.kind, f.start, f.end, text[f.start : f.end], cue, speaker))  # type: ignore[arg-type]
+        quotes.append(Quote("", f.kind, f.start, f.end, text[f.start : f.end], cue, speaker))
     for n, q in enumerate(quotes, 1):
         q.id = f"q{n}"
     return quotes
@@ -489,7 +506,7 @@ def _inherited(f: _Found) -> Speaker | None:
     return f.speaker
 
 
-def _interviewee(found: list[_Found], f: _Found):
+def _interviewee(found: list[_Found], f: _Found) -> tuple[str | None, str | None]:
     """An "A:" line belongs to the interview's named, non-interviewer speaker, if any."""
     for other in found:
         if other.label and other.speaker and other.speaker.name not in (None, "Interviewer") and other.start < f.start:
