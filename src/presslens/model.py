@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = "1"
 
@@ -499,7 +502,7 @@ class Analysis:
             key=lambda kv: (-len(kv[1]), -sum(len(q.text) for q in kv[1]), kv[1][0].start),
         )
 
-    def quotes_frame(self):  # -> pandas.DataFrame
+    def quotes_frame(self) -> pd.DataFrame:
         """The quotes as a pandas DataFrame, one row a quote."""
         import pandas as pd
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from presslens.claims.checkworthiness import load_checkworthiness
 from presslens.claims.disputes import find_disputes
-from presslens.claims.extract import candidates, make_claims, score_candidates, sentence_bounds
+from presslens.claims.extract import Scorer, candidates, make_claims, score_candidates, sentence_bounds
 from presslens.model import Analysis, Dispute, Span
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
-def detect_claims(analysis: Analysis, doc, model=None) -> None:
+
+def detect_claims(analysis: Analysis, doc: Doc, model: Scorer | None = None) -> None:
     """Add ``claims`` and ``disputes`` to ``analysis`` (which should already hold its quotes)."""
     model = model or load_checkworthiness()
     sentences = sentence_bounds(doc)

@@ -8,15 +8,26 @@ the check-worthiness model; questions are damped (a question asserts nothing), a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from presslens.model import Analysis, Claim, Claimant, Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 CLAIM_THRESHOLD = 0.3
 MIN_WORDS = 4
 QUESTION_DAMPING = 0.3
 _MARKS = '"\u201c\u201d'
 _TRIM = " \t\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb,;:\u2014\u2013-"
+
+
+class Scorer(Protocol):
+    """What scores the candidates: the check-worthiness model, one probability a text."""
+
+    def score(self, texts: list[str]) -> Sequence[float]: ...
 
 
 @dataclass(slots=True)
@@ -36,8 +47,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_bounds(doc) -> list[tuple[int, int]]:
-    out = []
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
     text = doc.text  # built from the tokens on every access: read it once
     for sent in doc.sents:
         s, e = _trim(text, sent.start_char, sent.end_char)
@@ -48,7 +59,7 @@ def sentence_bounds(doc) -> list[tuple[int, int]]:
 
 def candidates(analysis: Analysis, sentences: list[tuple[int, int]]) -> list[Candidate]:
     text = analysis.text
-    out = []
+    out: list[Candidate] = []
     for i, (s, e) in enumerate(sentences):
         quotes = [q for q in analysis.quotes if q.start < e and q.end > s]
         pieces = [p for q in quotes for p in _quote_pieces(text, q, s, e)] if quotes else [(s, e, None)]
@@ -75,7 +86,7 @@ def _quote_pieces(text: str, q: Quote, s: int, e: int) -> list[tuple[int, int, Q
     return [(ps, pe, q) for ps, pe in ((start, min(end, cut_from)), (max(start, cut_to), end)) if pe > ps]
 
 
-def score_candidates(analysis: Analysis, cands: list[Candidate], model) -> None:
+def score_candidates(analysis: Analysis, cands: list[Candidate], model: Scorer) -> None:
     text = analysis.text
     for c, p in zip(cands, model.score([text[c.start : c.end] for c in cands]), strict=True):
         if text[c.start : c.end].rstrip(_TRIM).endswith("?") or text[c.end : c.end + 2].lstrip(
@@ -96,7 +107,7 @@ def claimant_of(analysis: Analysis, quote: Quote | None) -> Claimant | None:
 
 def make_claims(analysis: Analysis, cands: list[Candidate], keep: set[int]) -> list[Claim]:
     """Claims from the candidates scoring at or above the threshold and those whose index is in ``keep``."""
-    claims = []
+    claims: list[Claim] = []
     for i, c in enumerate(cands):
         if c.score >= CLAIM_THRESHOLD or i in keep:
             claims.append(

@@ -26,7 +26,7 @@ def reciprocal_rank(relevant: set[str], ranked: Sequence[str]) -> float:
 
 
 def score_run(
-    qrels: Mapping[str, set[str]], run: Mapping[str, Sequence[str]], ks=(1, 3, 5, 10, 20)
+    qrels: Mapping[str, set[str]], run: Mapping[str, Sequence[str]], ks: Sequence[int] = (1, 3, 5, 10, 20)
 ) -> dict[str, float]:
     queries = [q for q in qrels if qrels[q]]
     n = len(queries) or 1

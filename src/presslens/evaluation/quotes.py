@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from presslens.evaluation.gold import GoldDoc, GoldQuote
@@ -105,8 +106,8 @@ def speaker_correct(pred: Quote, gold: GoldQuote, analysis: Analysis) -> bool:
     return bool(_words(sp.name or sp.text) & _words(gold.speaker))
 
 
-def score_quotes(pairs: list[tuple[Analysis, GoldDoc]], thresholds=(0.3, 0.8)) -> list[QuoteScores]:
-    out = []
+def score_quotes(pairs: list[tuple[Analysis, GoldDoc]], thresholds: Sequence[float] = (0.3, 0.8)) -> list[QuoteScores]:
+    out: list[QuoteScores] = []
     for t in thresholds:
         s = QuoteScores(t)
         for analysis, gold in pairs:

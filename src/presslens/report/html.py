@@ -185,17 +185,17 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
         layers.append((t.start, t.end, f'<span class="tech" style="--t:{colour}" title="{title}">', "</span>"))
     disputed = {d.claim for d in a.disputes}
     checked = {m.claim for m in a.fact_checks if m.matches}
-    for c in a.claims:
-        colour = "#e76f51" if c.id in disputed else "#2a9d8f"
-        notes = [f"claim {c.id}, check-worthiness {c.checkworthiness:.2f}"]
-        if c.claimant and c.claimant.name:
-            notes.append(f"by {c.claimant.name}")
-        if c.id in disputed:
+    for claim in a.claims:
+        colour = "#e76f51" if claim.id in disputed else "#2a9d8f"
+        notes = [f"claim {claim.id}, check-worthiness {claim.checkworthiness:.2f}"]
+        if claim.claimant and claim.claimant.name:
+            notes.append(f"by {claim.claimant.name}")
+        if claim.id in disputed:
             notes.append("disputed in the article")
-        if c.id in checked:
+        if claim.id in checked:
             notes.append("matches a known fact-check")
         title = escape(" · ".join(notes), quote=True)
-        layers.append((c.start, c.end, f'<span class="claim" style="--k:{colour}" title="{title}">', "</span>"))
+        layers.append((claim.start, claim.end, f'<span class="claim" style="--k:{colour}" title="{title}">', "</span>"))
     for d in a.disputes:
         title = escape(f"disputes {d.claim} ({dispute_label(a, d)})", quote=True)
         layers.append((d.start, d.end, f'<span class="disp" title="{title}">', "</span>"))
@@ -244,13 +244,13 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         parts.append(_claims_panel(a))
     if a.techniques:
         tally = Counter(t.technique for t in a.techniques)
-        items = "".join(
+        tally_items = "".join(
             f'<li style="--t:{technique_colour(k)}"><b></b>{escape(k.replace("_", " "))} · {v}'
             f"<br><small>{escape(DEFINITIONS.get(k, ''))}</small></li>"
             for k, v in tally.most_common()
         )
         parts.append(
-            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{items}</ol>'
+            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{tally_items}</ol>'
             + (f"<small>model: {escape(a.models['techniques'])}</small>" if a.models.get("techniques") else "")
             + "</div>"
         )

@@ -15,12 +15,15 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["load_schema", "schema_path"]
 
 
-def schema_path(version: str = "1"):  # -> importlib.resources.abc.Traversable
+def schema_path(version: str = "1") -> Traversable:
     """The schema file of contract ``version`` inside the installed package."""
     path = resources.files(__name__) / f"analysis-{version}.schema.json"
     if not path.is_file():
