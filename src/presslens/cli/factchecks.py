@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from presslens.cli.common import group_help, kb_option, log
+
+if TYPE_CHECKING:
+    from presslens.factchecks.records import FactCheck
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -97,7 +101,7 @@ def run_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_record(rec, score: float | None = None) -> None:
+def _print_record(rec: FactCheck, score: float | None = None) -> None:
     head = f"[{rec.rating or '?'}] {rec.claim_reviewed}"
     print(head if score is None else f"{score:<7.3g} {head}")
     details = " · ".join(x for x in (rec.claimant, rec.publisher, rec.date, rec.url) if x)

@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from presslens.errors import ModelError
 from presslens.nlp.minilm import minilm_path
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+    from sentence_transformers import SentenceTransformer
+
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 
 
 class Encoder:
-    def __init__(self, model, name: str):
+    def __init__(self, model: SentenceTransformer, name: str) -> None:
         self.model = model
         self.name = name
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 64) -> NDArray[np.float32]:
         if not texts:
-            return np.zeros((0, self.model.get_sentence_embedding_dimension()), np.float32)
+            dim = self.model.get_sentence_embedding_dimension()
+            if dim is None:  # no pooling layer that states it; np.zeros would raise a bare TypeError
+                raise ModelError(f"the sentence encoder {self.name!r} does not state its embedding size")
+            return np.zeros((0, dim), np.float32)
         vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vecs, dtype=np.float32)
 

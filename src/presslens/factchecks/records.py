@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 FIELDS = ("id", "claim_reviewed", "rating", "publisher", "url", "date", "claimant", "title")
 MAX_CLAIM_CHARS = 2000
@@ -60,6 +60,10 @@ Parsed = FactCheck | RecordError
 
 
 # -- validation ----------------------------------------------------------------------------------
+@overload
+def _text(value: Any, name: str, required: Literal[True]) -> str: ...
+@overload
+def _text(value: Any, name: str, required: bool = False) -> str | None: ...
 def _text(value: Any, name: str, required: bool = False) -> str | None:
     if value is None or value == "":
         if required:

@@ -13,15 +13,19 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from presslens.errors import PressLensError
 from presslens.factchecks.records import FIELDS, FactCheck, Parsed, RecordError
+
+if TYPE_CHECKING:
+    from presslens.factchecks.encoder import Encoder
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS factchecks (
@@ -112,7 +116,7 @@ class KnowledgeBase:
     def __enter__(self) -> KnowledgeBase:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- writing ---------------------------------------------------------------------------------
@@ -166,7 +170,7 @@ class KnowledgeBase:
         self._df = {}
         return report
 
-    def build_index(self, encoder, batch_size: int = 256, log: Callable[[str], None] | None = None) -> int:
+    def build_index(self, encoder: Encoder, batch_size: int = 256, log: Callable[[str], None] | None = None) -> int:
         """Embed the records that have no embedding (or an outdated one); returns how many were embedded.
 
         Commits batch by batch, so an interrupted run keeps its progress and the next one resumes.
@@ -202,7 +206,7 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return self.conn.execute("SELECT count(*) FROM factchecks").fetchone()[0]
 
-    def _record(self, row) -> FactCheck:
+    def _record(self, row: Sequence[Any]) -> FactCheck:
         return FactCheck(*row)
 
     def get(self, rowids: list[int]) -> dict[int, FactCheck]:
@@ -278,7 +282,9 @@ def fts_terms(query: str) -> list[str]:
     return sorted(f'"{w}"' for w in content_words(query) if len(w) > 1 or w.isdigit())
 
 
-def open_kb(source: str | Path, encoder=None, log: Callable[[str], None] | None = None) -> KnowledgeBase:
+def open_kb(
+    source: str | Path, encoder: Encoder | None = None, log: Callable[[str], None] | None = None
+) -> KnowledgeBase:
     """A knowledge base from a ``.sqlite`` file, or built once (and cached) from importable files.
 
     ``source`` may be a folder holding a ``.tar.gz`` knowledge base (as ``../shared/data/claim-matching/politifact``
