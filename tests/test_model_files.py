@@ -137,3 +137,22 @@ def test_the_accurate_weights_come_from_their_own_distribution(monkeypatch):
     assert "pip install ./packages/presslens-accurate-model" in message and "\n" not in message
     with pytest.raises(ModelError, match="--out FILE"):  # said before reading data or training
         train_accurate("no-such-data-folder")
+
+
+def test_the_reranker_applies_its_weights_as_scikit_learn_does():
+    """Training hands fitted scikit-learn models to Reranker.from_sklearn; the probabilities must not change."""
+    from sklearn.linear_model import LogisticRegression
+
+    from presslens.factchecks.match import Reranker
+
+    rng = np.random.default_rng(13)
+    X = rng.random((200, 7))
+    y = (X[:, 0] + 0.3 * rng.random(200) > 0.8).astype(int)
+    model = LogisticRegression().fit(X, y)
+    p = model.predict_proba(X)[:, 1]
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)).reshape(-1, 1)
+    calibrator = LogisticRegression().fit(z, y)
+    assert np.array_equal(Reranker.from_sklearn(model).probability(X), p)
+    assert np.allclose(
+        Reranker.from_sklearn(model, calibrator).probability(X), calibrator.predict_proba(z)[:, 1], 0, 1e-12
+    )
