@@ -1,7 +1,7 @@
 """Speed and peak memory of `presslens analyze` against spaCy alone (the floor) and textacy (the peer).
 
 Usage:  python benchmarks/bench_speed.py [--data ../shared/data] [--n 240] [--workers 2] [--kb FILE] [--modes M,M]
-        python benchmarks/bench_speed.py --smoke      (6 built-in articles; checks that it runs, ~25 s)
+        python benchmarks/bench_speed.py --smoke      (6 built-in articles; checks that it runs, 10-25 s)
 
 Each mode runs in its own process so that peak memory (max RSS of the process and its workers) is its own:
 - spacy:     the spaCy pipeline alone over the texts (nlp.pipe, n_process=workers);

@@ -28,7 +28,7 @@ def component_runner(component: str) -> Callable[[Any, Any], Any]:
         from presslens.options import Options
         from presslens.pipeline import pipeline_for
     except ImportError:  # a checkout from before the component registry (PYTHONPATH=/tmp/old/src)
-        from presslens.pipeline import analyze_doc
+        from presslens.pipeline import analyze_doc  # type: ignore[attr-defined]
 
         return lambda article, doc: analyze_doc(article, doc, (component,))
     return pipeline_for(Options(components=(component,))).analyze_doc

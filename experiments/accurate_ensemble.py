@@ -22,7 +22,6 @@ from dataclasses import replace
 import numpy as np
 
 from presslens.evaluation.persuasion import multilabel_f1, span_f1
-from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.accurate import (
     LABELS,
     TrainConfig,
@@ -35,6 +34,7 @@ from presslens.persuasion.accurate import (
     score_rows,
     train_tagger,
 )
+from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.train import fit_paragraphs
 
 SEEDS = (13, 14)

@@ -31,7 +31,6 @@ import warnings
 import numpy as np
 
 from presslens.evaluation.persuasion import multilabel_f1, span_f1
-from presslens.persuasion.data import LabelledArticle, folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.accurate import (
     LABELS,
     AccurateTagger,
@@ -41,6 +40,7 @@ from presslens.persuasion.accurate import (
     save_tagger,
     train_tagger,
 )
+from presslens.persuasion.data import LabelledArticle, folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.train import fit_paragraphs
 
 # A sentence ends at . ! ? (or a closing quote after one) followed by space and a capital or an opening quote.

@@ -24,7 +24,6 @@ import time
 import numpy as np
 
 from presslens.evaluation.persuasion import multilabel_f1, span_f1
-from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.accurate import (
     LABELS,
     TrainConfig,
@@ -37,6 +36,7 @@ from presslens.persuasion.accurate import (
     train_tagger,
     window_line_max,
 )
+from presslens.persuasion.data import folds, line_labels, lines_of, load_corpus
 
 
 def fmt_lines(s):

@@ -1,0 +1,58 @@
+"""Every script in benchmarks/ runs with ``--smoke`` (a few built-in articles, one repeat) and prints its figures.
+
+The smoke figures measure nothing; the point is that no benchmark rots while the code changes under it. A script
+that cannot run here (an extra such as textacy, or ../shared/data, is missing) prints one ``skipped: why`` line
+and exits 0, and the test skips with that reason.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BENCHMARKS = REPO / "benchmarks"
+EXPERIMENTS = REPO / "experiments"
+SCRIPTS = sorted(p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
+
+# What each smoke run must print: its figures (a regular expression searched in stdout).
+FIGURES = {
+    "bench_claims.py": r"import \d+ ClaimReview records: [\d.]+ s.*claims\+disputes\+matching [\d.]+ ms/article",
+    "bench_speed.py": r"\nspacy +[\d.]+ +[\d.]+ +1\.00 .*\npresslens +[\d.]+ +[\d.]+ +[\d.]+ +\d+ +\d+",
+    "claim_matching_threshold.py": r"\n +0\.5 +[\d.]+ +[\d.]+ +[\d.]+",
+    "peer_textacy_quotes.py": r"overlap 0\.3: precision [\d.]+ recall [\d.]+ F1 [\d.]+",
+    "polnear_recall_breakdown.py": r"speech-verb cue +gold +\d+ +recall [\d.]+",
+    "profile_analysis.py": r"spaCy, ms per article: .*ner [\d.]+.*quotes [\d.]+, techniques [\d.]+, claims [\d.]+",
+}
+
+
+def test_every_benchmark_has_a_smoke_check() -> None:
+    assert SCRIPTS, "no benchmark scripts found"
+    assert set(SCRIPTS) == set(FIGURES), "add each new benchmark's expected --smoke output to FIGURES"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_benchmark_smoke(script: str, tmp_path) -> None:
+    # cwd: anything a script writes lands in tmp_path; the autouse fixture isolates the KB, caches and the hub.
+    run = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--smoke"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, f"{script} --smoke failed:\n{run.stdout}\n{run.stderr}"
+    if skipped := re.search(r"^skipped: (.*)$", run.stdout, re.M):
+        pytest.skip(f"{script}: {skipped.group(1)}")
+    assert re.search(FIGURES[script], run.stdout, re.S), f"{script} --smoke printed no figures:\n{run.stdout}"
+
+
+@pytest.mark.parametrize(("folder", "scripts"), [(BENCHMARKS, SCRIPTS), (EXPERIMENTS, None)])
+def test_readme_lists_every_script(folder, scripts) -> None:
+    names = scripts or sorted(p.name for p in folder.glob("*.py") if not p.name.startswith("_"))
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert [n for n in names if n not in readme] == []
