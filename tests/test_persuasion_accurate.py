@@ -172,7 +172,7 @@ def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_pa
     sidecar = path.with_suffix(".json")
     meta = json.loads(sidecar.read_text())
     assert meta["encoder"] == encoder
-    a = presslens.analyze(LOADED, accurate=str(path), components=("techniques",))  # a user's model, by path
+    a = presslens.analyze(LOADED, accurate_model=str(path), components=("techniques",))  # a user's model, by path
     assert a.models["techniques"].startswith("e.safetensors (fine-tuned ")
     assert all(a.text[t.start : t.end] == t.text for t in a.techniques)
     moved = tmp_path / "moved.safetensors"  # another file: load_accurate caches by path

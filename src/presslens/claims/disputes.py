@@ -1,7 +1,7 @@
 """Finding where an article contests its own claims.
 
 Written as rules over cue phrases because no training data exists for this and the cues are few and
-explicit; the gold set in ``benchmarks/data/disputes.jsonl`` (our own sentences, with look-alike negatives
+explicit; the gold set in ``presslens/claims/gold/disputes.jsonl`` (our own sentences, with look-alike negatives
 such as "despite the rain" or "denied entry") measures them: ``presslens eval disputes``.
 
 Cue families: "despite reports that …", "contrary to his claims", "falsely claimed", "without evidence" /
