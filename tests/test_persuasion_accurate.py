@@ -90,6 +90,7 @@ def _tiny_corpus() -> list[LabelledArticle]:
     return articles
 
 
+@pytest.mark.slow
 def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tmp_path):
     corpus = _tiny_corpus()
     config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1)
@@ -115,6 +116,7 @@ def test_training_is_seeded_and_the_saved_model_predicts_like_the_trained_one(tm
     assert quantized.shape == matrix.shape and np.allclose(quantized, expected, atol=0.15)
 
 
+@pytest.mark.slow
 def test_an_ensemble_averages_its_members_and_saves_them_in_one_file(tmp_path):
     corpus = _tiny_corpus()
     config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=2)
@@ -142,6 +144,7 @@ def test_an_ensemble_averages_its_members_and_saves_them_in_one_file(tmp_path):
     assert all(text[s:e] == text[s:e].strip() and s < e for _, s, e, _ in spans)
 
 
+@pytest.mark.slow
 def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):
     corpus = _tiny_corpus()
     config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, line_head=True, line_source="head")
@@ -161,6 +164,7 @@ def test_a_line_head_model_saves_and_loads_with_its_line_scores(tmp_path):
     assert all(text[s:e].strip() == text[s:e] for _, s, e, _ in spans)
 
 
+@pytest.mark.slow
 def test_another_encoder_is_recorded_and_loaded_from_where_it_was_trained(tmp_path):
     from presslens.nlp.minilm import minilm_path
 
