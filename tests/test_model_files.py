@@ -156,3 +156,23 @@ def test_the_reranker_applies_its_weights_as_scikit_learn_does():
     assert np.allclose(
         Reranker.from_sklearn(model, calibrator).probability(X), calibrator.predict_proba(z)[:, 1], 0, 1e-12
     )
+
+
+def test_text_classifiers_give_scikit_learns_probabilities():
+    """Fitted, a TextClassifier keeps arrays only and applies them itself: as LogisticRegression would."""
+    from sklearn.linear_model import LogisticRegression
+
+    from presslens.persuasion.lexical import TextClassifier
+
+    texts = [
+        f"The {w} minister said the {w} budget would {v}." for w in ("new", "old", "first") for v in ("grow", "fall")
+    ]
+    for labels in (["opinion", "reporting"], ["opinion", "reporting", "satire"]):  # binary and multinomial
+        targets = [labels[i % len(labels)] for i in range(len(texts))] * 2
+        clf = TextClassifier(labels, multilabel=False, class_weight=None).fit(texts * 2, targets)
+        X = clf.vectorizer.transform(texts)
+        reference = LogisticRegression(C=clf.C, max_iter=2000).fit(clf.vectorizer.transform(texts * 2), targets)
+        reference.coef_ = reference.coef_.astype(np.float32)  # as stored
+        expected = reference.predict_proba(X)
+        got = np.array([[row[c] for c in reference.classes_] for row in clf.predict_proba(texts)])
+        assert np.allclose(got, expected, rtol=0, atol=1e-9)

@@ -216,6 +216,9 @@ class TextClassifier:
         z = np.asarray(X @ self._weights) + self.intercept
         if self.multilabel:  # one binary logistic regression per label, all in one sparse product
             P = 1.0 / (1.0 + np.exp(-z))
+        elif len(self.classes) == 2:  # two classes: one row of weights, for the second class
+            p = _expit(z[:, 0].copy())
+            P = np.vstack([1 - p, p]).T
         else:  # multinomial: the softmax of the scores, as LogisticRegression.predict_proba
             z -= z.max(axis=1).reshape((-1, 1))
             P = np.exp(z, z)
