@@ -19,6 +19,15 @@ MAX_WHEEL_MB = 25  # the base wheel: lexical models and rules; the accurate tagg
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
+    """Built from a copy of the files git knows (no stale build/ folder or local leftovers can slip in)."""
+    tree = tmp_path_factory.mktemp("tree")
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (REPO / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, tree / name)
     out = tmp_path_factory.mktemp("wheel")
     r = subprocess.run(
         [
@@ -31,7 +40,7 @@ def wheel(tmp_path_factory):
             "--disable-pip-version-check",
             "-w",
             str(out),
-            str(REPO),
+            str(tree),
         ],
         capture_output=True,
         text=True,

@@ -50,9 +50,7 @@ class Options:
         if self.kb is not None:
             _set(self, "kb", str(self.kb))
         if not isinstance(self.accurate, bool):
-            raise OptionsError(
-                f"accurate is True or False, not {self.accurate!r}; give a model file as accurate_model"
-            )
+            raise OptionsError(f"accurate is True or False, not {self.accurate!r}; give a model file as accurate_model")
         if self.accurate_model is not None:
             _set(self, "accurate_model", str(self.accurate_model))
             _set(self, "accurate", True)

@@ -116,9 +116,7 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def analyze_many(
-    items: Iterable[Item], *, options: Options | None = None, **option_keywords: Any
-) -> Iterator[Result]:
+def analyze_many(items: Iterable[Item], *, options: Options | None = None, **option_keywords: Any) -> Iterator[Result]:
     """Analyse many articles in input order; input errors pass through in place.
 
     Takes the options of ``analyze`` plus ``workers`` (processes) and ``chunk_size`` (articles a task).
