@@ -94,12 +94,12 @@ def _json_param(name: str, value: Any) -> Any:
     raise ValueError(f"the vectorizer parameter {name}={value!r} cannot be stored as JSON")
 
 
-def _params(vectorizer) -> dict[str, Any]:
+def _params(vectorizer: Any) -> dict[str, Any]:
     """A vectorizer's parameters as JSON values, without the vocabulary (stored as an array)."""
     return {k: _json_param(k, x) for k, x in vectorizer.get_params(deep=False).items() if k != "vocabulary"}
 
 
-def _vectorizer_from(params: Mapping[str, Any], terms: np.ndarray, idf: np.ndarray):
+def _vectorizer_from(params: Mapping[str, Any], terms: np.ndarray, idf: np.ndarray) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}

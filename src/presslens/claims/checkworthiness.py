@@ -11,14 +11,19 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from presslens.errors import ModelError
 from presslens.modelfiles import TfidfFeatures, load_model, save_model
+
+if TYPE_CHECKING:
+    from presslens.claims.data import Transcript
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "checkworthiness-v1.npz"  # and checkworthiness-v1.json
 MODEL_KIND = "checkworthiness"
@@ -84,7 +89,9 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
 
-def _training_set(transcripts, claimbuster, exclude: set[str]) -> tuple[list[str], list[int], list[float]]:
+def _training_set(
+    transcripts: list[Transcript], claimbuster: list[tuple[str, int]], exclude: set[str]
+) -> tuple[list[str], list[int], list[float]]:
     """Lines of the given transcripts plus ClaimBuster sentences not repeated in the held-out ones (``exclude``)."""
     texts, labels, weights = [], [], []
     for t in transcripts:
@@ -105,7 +112,7 @@ def transcript_folds(n: int, k: int, seed: int = SEED) -> list[list[int]]:
     return [sorted(int(i) for i in order[f::k]) for f in range(k)]
 
 
-def train(data: str | Path, out: str | Path, k: int = 5, log=print) -> dict:
+def train(data: str | Path, out: str | Path, k: int = 5, log: Callable[[str], None] = print) -> dict:
     """Cross-validate by transcript (seeded), then fit on everything and write the model and its scores."""
     from presslens.claims.data import read_claimbuster, read_transcripts
     from presslens.evaluation.checkworthiness import score_transcripts

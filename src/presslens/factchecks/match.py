@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +26,10 @@ from presslens.factchecks.store import KnowledgeBase, content_words
 from presslens.modelfiles import FORMAT_VERSION, read_meta
 from presslens.options import DEFAULT_MATCH_THRESHOLD as DEFAULT_THRESHOLD
 from presslens.options import DEFAULT_MATCH_TOP as DEFAULT_TOP
+
+if TYPE_CHECKING:
+    from presslens.factchecks.encoder import Encoder
+    from presslens.model import Analysis, Claim
 
 RRF_K = 60
 POOL = 30
@@ -83,7 +88,7 @@ class Reranker:
         self.coef, self.intercept, self.calibration = coef, intercept, calibration
 
     @classmethod
-    def from_sklearn(cls, model, calibrator=None) -> Reranker:
+    def from_sklearn(cls, model: Any, calibrator: Any = None) -> Reranker:
         """From fitted binary ``LogisticRegression`` models (training)."""
         calibration = None if calibrator is None else (calibrator.coef_, calibrator.intercept_)
         return cls(model.coef_, model.intercept_, calibration)
@@ -145,7 +150,7 @@ def load_reranker(path: str | None = None) -> Reranker | None:
 class Matcher:
     """Ranks a knowledge base's fact-checks for claims. ``encoder=None`` falls back to BM25 alone."""
 
-    def __init__(self, kb: KnowledgeBase, encoder=None, reranker=None):
+    def __init__(self, kb: KnowledgeBase, encoder: Encoder | None = None, reranker: Reranker | None = None) -> None:
         self.kb = kb
         self.encoder = encoder
         self.reranker = reranker
@@ -183,8 +188,8 @@ class Matcher:
     def rank(self, claims: list[str], method: str = "reranked", k: int = 20) -> list[list[Candidate]]:
         """Candidates of each claim ordered by ``method``, with ``score`` set to that method's score."""
         pools = self.candidates(claims)
-        use_reranker = method == "reranked" and self.reranker is not None
-        if use_reranker:
+        reranker = self.reranker if method == "reranked" else None
+        if reranker is not None:
             texts = self.kb.get(sorted({c.rowid for p in pools for c in p}))
         out = []
         for claim, pool in zip(claims, pools, strict=True):
@@ -196,10 +201,10 @@ class Matcher:
                 ranked = sorted((c for c in pool if c.semantic_rank), key=lambda c: c.semantic_rank)
                 for c in ranked:
                     c.score = c.cosine
-            elif use_reranker and pool:
+            elif reranker is not None and pool:
                 best = max(c.bm25 for c in pool)
                 X = np.array([pair_features(claim, c, texts[c.rowid].claim_reviewed, best) for c in pool])
-                for c, p in zip(pool, self.reranker.probability(X), strict=True):
+                for c, p in zip(pool, reranker.probability(X), strict=True):
                     c.score = float(p)
                 ranked = sorted(pool, key=lambda c: -c.score)
             else:
@@ -234,7 +239,7 @@ def matcher_for(kb_path: str) -> Matcher:
     return matcher
 
 
-def claims_to_match(analysis, top: int = DEFAULT_TOP) -> list:
+def claims_to_match(analysis: Analysis, top: int = DEFAULT_TOP) -> list[Claim]:
     """The claims looked up: the disputed ones first, then the most check-worthy, ``top`` in all (0 = every claim).
 
     Encoding a claim costs about 25 ms of one core, most of the matching cost; the default keeps the whole
@@ -246,7 +251,7 @@ def claims_to_match(analysis, top: int = DEFAULT_TOP) -> list:
 
 
 def match_claims(
-    analysis, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3, top: int = DEFAULT_TOP
+    analysis: Analysis, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3, top: int = DEFAULT_TOP
 ) -> None:
     """Set ``analysis.fact_checks``: for each claim looked up (``claims_to_match``), the fact-checks scoring at or
     above ``threshold`` (best ``k``); an empty list means nothing similar is known."""
@@ -254,7 +259,7 @@ def match_claims(
 
 
 def match_many(
-    analyses: list, matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3, top: int = DEFAULT_TOP
+    analyses: list[Analysis], matcher: Matcher, threshold: float = DEFAULT_THRESHOLD, k: int = 3, top: int = DEFAULT_TOP
 ) -> None:
     """``match_claims`` for several analyses in one pass: the encoder runs on all their claims in one batch.
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +82,7 @@ def examples(
     return np.array(X), np.array(y), groups
 
 
-def calibrate(model, X: np.ndarray, y: np.ndarray, groups: list, top: int = 3):
+def calibrate(model: Any, X: np.ndarray, y: np.ndarray, groups: list[str], top: int = 3) -> Any:
     """Platt scaling on each query's best candidates: the re-ranker is fit on every candidate, most of them
     hopeless, so its raw probability understates the chance that a top candidate is right."""
     from sklearn.linear_model import LogisticRegression
@@ -94,7 +96,7 @@ def calibrate(model, X: np.ndarray, y: np.ndarray, groups: list, top: int = 3):
     return LogisticRegression(C=1.0, random_state=SEED).fit(z, y[keep])
 
 
-def train(data: str | Path, out: str | Path, log=print) -> dict:
+def train(data: str | Path, out: str | Path, log: Callable[[str], None] = print) -> dict:
     """Fit the re-ranker and its calibration and write them, with what they were trained on, to ``out`` (JSON)."""
     from sklearn.linear_model import LogisticRegression
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +79,9 @@ def fit_genre(articles: list[LabelledArticle]) -> TextClassifier:
     )
 
 
-def paragraph_labels(clf: TextClassifier, tagger: SpanTagger | None, a: LabelledArticle, threshold: float):
+def paragraph_labels(
+    clf: TextClassifier, tagger: SpanTagger | None, a: LabelledArticle, threshold: float
+) -> list[set[str]]:
     """Paragraph labels: the line classifier's, plus the techniques of predicted spans in the line."""
     lines = lines_of(a.text)
     probs = clf.predict_proba([a.text[s:e] for _, s, e in lines])
@@ -91,7 +94,7 @@ def paragraph_labels(clf: TextClassifier, tagger: SpanTagger | None, a: Labelled
     return out
 
 
-def cross_validate(articles: list[LabelledArticle], k: int = 5, log=print) -> dict:
+def cross_validate(articles: list[LabelledArticle], k: int = 5, log: Callable[[str], None] = print) -> dict:
     gold_spans, pred_spans = [], []
     gold_lines: list[set[str]] = []
     pred_lines: dict[float, list[set[str]]] = {th: [] for th in (0.4, 0.5, 0.6)}
@@ -139,7 +142,9 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log=print) -> di
     }
 
 
-def train(data: str | Path, out: str | Path, k: int = 5, log=print, repair: bool = False) -> dict:
+def train(
+    data: str | Path, out: str | Path, k: int = 5, log: Callable[[str], None] = print, repair: bool = False
+) -> dict:
     """Cross-validate, fit on every article, write ``out`` (.npz), its JSON sidecar and ``*.scores.json``."""
     articles = load_corpus(data, repair=repair)
     log(f"{len(articles)} articles, {sum(len(a.spans) for a in articles)} technique spans")

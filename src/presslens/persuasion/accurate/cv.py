@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def cross_validate_accurate(
     k: int = 5,
     config: TrainConfig | None = None,
     only: list[int] | None = None,
-    log=print,
+    log: Callable[[str], None] = print,
 ) -> dict:
     """K-fold CV by article (the lexical models' folds): the fine-tuned spans at the span threshold, and paragraph
     labels from the average of its line probabilities and the lexical paragraph classifier's, trained on the
@@ -101,7 +102,7 @@ def train_accurate(
     k: int = 0,
     config: TrainConfig | None = None,
     only: list[int] | None = None,
-    log=print,
+    log: Callable[[str], None] = print,
     repair: bool = False,
 ) -> dict:
     """``presslens train techniques --accurate``: optional K-fold CV, then fit on every article and save to

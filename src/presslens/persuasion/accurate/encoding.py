@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from presslens.persuasion.accurate.config import LABELS
+
+if TYPE_CHECKING:
+    from torch import Tensor
+    from transformers import PreTrainedTokenizerBase
 
 
 @dataclass
@@ -23,7 +29,9 @@ class Row:
     mask: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32), repr=False)
 
 
-def encode_lines(tokenizer, docs: list[tuple[str, list[tuple[int, int, int]]]], max_length: int) -> list[Row]:
+def encode_lines(
+    tokenizer: PreTrainedTokenizerBase, docs: list[tuple[str, list[tuple[int, int, int]]]], max_length: int
+) -> list[Row]:
     """Word-piece windows for the lines of each (text, lines_of(text)) pair."""
     rows = []
     for di, (text, bounds) in enumerate(docs):
@@ -78,7 +86,9 @@ def batches(rows: list[Row], size: int, rng: random.Random | None) -> list[list[
     return out
 
 
-def collate(torch, rows: list[Row], idx: list[int], with_targets: bool = True):
+def collate(
+    torch: ModuleType, rows: list[Row], idx: list[int], with_targets: bool = True
+) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
     n = max(len(rows[i].ids) for i in idx)
     ids = torch.zeros((len(idx), n), dtype=torch.long)
     att = torch.zeros((len(idx), n), dtype=torch.long)

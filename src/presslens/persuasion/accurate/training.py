@@ -5,17 +5,28 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from presslens.persuasion.accurate.config import TrainConfig
 from presslens.persuasion.accurate.encoding import batches, collate, encode_lines, piece_targets
 from presslens.persuasion.accurate.network import build_ensemble, build_tagger, import_torch, load_tokenizer
 from presslens.persuasion.data import LabelledArticle, lines_of
 
+if TYPE_CHECKING:
+    from torch import nn
 
-def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = None, log=print):
+    from presslens.persuasion.accurate.network import Ensemble, Tagger
+
+
+def train_tagger(
+    articles: list[LabelledArticle], config: TrainConfig | None = None, log: Callable[[str], None] = print
+) -> Tagger | Ensemble:
     """Fine-tune a tagger on ``articles``; seeded (``config.seed``): the same data and threads give the same model.
     With ``config.members`` > 1, that many taggers, seeds ``seed``, ``seed + 1``, ..., as one ensemble."""
     config = config or TrainConfig()
@@ -23,8 +34,13 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
         members = []
         for n in range(config.members):
             log(f"member {n + 1}/{config.members} (seed {config.seed + n})")
-            members.append(train_tagger(articles, replace(config, seed=config.seed + n, members=1), log))
+            members.append(_train_one(articles, replace(config, seed=config.seed + n, members=1), log))
         return build_ensemble(members)
+    return _train_one(articles, config, log)
+
+
+def _train_one(articles: list[LabelledArticle], config: TrainConfig, log: Callable[[str], None]) -> Tagger:
+    """One tagger (``config.members`` is ignored)."""
     torch = import_torch()
     torch.set_num_threads(config.threads)
     tokenizer = load_tokenizer(config.encoder)
@@ -61,6 +77,7 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
         epoch_rows = positives + rng.sample(negatives, n_neg)
         for bi, idx in enumerate(batches(epoch_rows, config.batch, rng)):
             ids, att, yb, mb = collate(torch, epoch_rows, idx)
+            assert yb is not None and mb is not None  # collated with targets
             pieces, windows = model(ids, att)
             loss = (loss_fn(pieces, yb).mean(-1) * mb).sum() / mb.sum().clamp(min=1)
             if windows is not None:
@@ -83,7 +100,7 @@ def train_tagger(articles: list[LabelledArticle], config: TrainConfig | None = N
     return model
 
 
-def _weighted_bce(torch, y: np.ndarray, cap: float):
+def _weighted_bce(torch: ModuleType, y: NDArray[np.float32], cap: float) -> nn.BCEWithLogitsLoss:
     """BCE with a positive weight sqrt(neg/pos) per technique (capped), from the target matrix ``y``."""
     pos = y.sum(0)
     neg = len(y) - pos
