@@ -12,6 +12,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -48,22 +49,58 @@ class Pipeline:
         return analysis
 
     def analyze_articles(self, articles: list[Article]) -> list[Result]:
-        """Parse and analyse a batch; a record that fails becomes an ``InputError`` in its place."""
+        """Parse and analyse a batch; a record that fails becomes an ``InputError`` in its place, and only it.
+
+        A failure is caught where it happens: in the batch parse (the chunk is parsed again one article at a
+        time), in a component, or in a ``finish`` hook (run again on each analysis alone).
+        """
         out: list[Result] = []
-        docs = self.nlp.pipe((a.text for a in articles), batch_size=16)
-        for article in articles:
+        for article, doc in zip(articles, self.parse(articles), strict=True):
+            if isinstance(doc, InputError):
+                out.append(doc)
+                continue
             try:
-                out.append(self.analyze_doc(article, next(docs)))
-            except PressLensError as exc:
-                out.append(InputError(article.id, str(exc)))
+                out.append(self.analyze_doc(article, doc))
             except Exception as exc:  # a bug must not sink the batch: report the record and go on
-                out.append(InputError(article.id, f"analysis failed ({type(exc).__name__}: {exc})"))
+                out.append(_failure(article, exc))
         good = [a for a in out if isinstance(a, Analysis)]
-        for _, component in self.components:
-            finish = getattr(component, "finish", None)
-            if finish is not None:
-                finish(good)
+        try:
+            self.finish(good)
+        except Exception:  # one analysis broke the batch hook: each alone, so that only it fails
+            for i, result in enumerate(out):
+                if isinstance(result, Analysis):
+                    try:
+                        self.finish([result])
+                    except Exception as exc:
+                        out[i] = _failure(result, exc)
         return out
+
+    def parse(self, articles: list[Article]) -> list[Doc | InputError]:
+        """spaCy's batch parse, or, when it fails, one article at a time: a bad text fails alone."""
+        try:
+            return list(self.nlp.pipe((a.text for a in articles), batch_size=16))
+        except Exception:
+            return [self.parse_one(a) for a in articles]
+
+    def parse_one(self, article: Article) -> Doc | InputError:
+        try:
+            return self.nlp(article.text)
+        except Exception as exc:
+            return _failure(article, exc)
+
+    def finish(self, analyses: list[Analysis]) -> None:
+        """Each component's batch hook (``finish``), over the analyses of one batch."""
+        for _, component in self.components:
+            hook = getattr(component, "finish", None)
+            if hook is not None:
+                hook(analyses)
+
+
+def _failure(article: Article | Analysis, exc: Exception) -> InputError:
+    """An article's failure as the ``InputError`` reported in its place, named by the article's own id."""
+    if isinstance(exc, PressLensError):
+        return InputError(article.id, str(exc))
+    return InputError(article.id, f"analysis failed ({type(exc).__name__}: {exc})")
 
 
 @lru_cache(maxsize=4)
@@ -131,17 +168,85 @@ def analyze_many(items: Iterable[Item], *, options: Options | None = None, **opt
     load_pipeline(opts.spacy_model)  # fail early, once, with a clear message
     for name in opts.components:
         registry.get(name).check(opts)
-    with ProcessPoolExecutor(opts.workers, initializer=_init_worker, initargs=(opts,)) as pool:
-        pending: deque[tuple[list[Item], Future[list[Result]] | None]] = deque()
-        for chunk in chunks:
-            articles = [x for x in chunk if isinstance(x, Article)]
-            pending.append((chunk, pool.submit(_analyze_chunk, articles, opts) if articles else None))
-            while len(pending) > opts.workers * 3:
-                chunk, future = pending.popleft()
-                yield from _merge(chunk, future.result() if future is not None else [])
-        while pending:
-            chunk, future = pending.popleft()
-            yield from _merge(chunk, future.result() if future is not None else [])
+    yield from _Pool(opts).run(chunks)
+
+
+class _Pool:
+    """Chunks across worker processes, in input order, surviving workers that die.
+
+    A worker killed mid-chunk (a segfault, the OOM killer) breaks the whole pool: every chunk then in flight is
+    lost to it. The pool is rebuilt, and the records of each lost chunk run again one at a time, each alone,
+    so that the one that kills its worker again is found and reported, and the rest are analysed.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.options.workers, initializer=_init_worker, initargs=(self.options,))
+
+    def _rebuild(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new()
+
+    def _submit(self, articles: list[Article]) -> Future[list[Result]]:
+        try:
+            return self.pool.submit(_analyze_chunk, articles, self.options)
+        except BrokenProcessPool as exc:  # broken since the last result was read: lost like the chunks in flight
+            lost: Future[list[Result]] = Future()
+            lost.set_exception(exc)
+            return lost
+
+    def run(self, chunks: Iterable[list[Item]]) -> Iterator[Result]:
+        pending: deque[tuple[list[Item], Future[list[Result]] | list[Result]]] = deque()
+        try:
+            for chunk in chunks:
+                articles = [x for x in chunk if isinstance(x, Article)]
+                pending.append((chunk, self._submit(articles) if articles else []))
+                while len(pending) > self.options.workers * 3:
+                    yield from self._next(pending)
+            while pending:
+                yield from self._next(pending)
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _next(self, pending: deque[tuple[list[Item], Future[list[Result]] | list[Result]]]) -> Iterator[Result]:
+        chunk, work = pending.popleft()
+        if isinstance(work, Future):
+            try:
+                work = work.result()
+            except BrokenProcessPool:
+                work = self._recover(chunk, pending)
+            except Exception:  # the chunk failed as a whole (its results would not pickle, ...): each alone
+                work = self._one_by_one(chunk)
+        yield from _merge(chunk, work)
+
+    def _recover(
+        self, chunk: list[Item], pending: deque[tuple[list[Item], Future[list[Result]] | list[Result]]]
+    ) -> list[Result]:
+        """The pool broke: settle every chunk that was in flight (done, or run again record by record) before
+        anything new goes to the rebuilt pool, so that a record that crashes its worker again is alone in it."""
+        self._rebuild()
+        for i, (other, work) in enumerate(pending):
+            if isinstance(work, Future):
+                try:
+                    pending[i] = (other, work.result())
+                except Exception:
+                    pending[i] = (other, self._one_by_one(other))
+        return self._one_by_one(chunk)
+
+    def _one_by_one(self, chunk: list[Item]) -> list[Result]:
+        out: list[Result] = []
+        for article in (x for x in chunk if isinstance(x, Article)):
+            try:
+                out.extend(self._submit([article]).result())
+            except BrokenProcessPool:
+                out.append(InputError(article.id, "analysis crashed the worker process"))
+                self._rebuild()
+            except Exception as exc:
+                out.append(_failure(article, exc))
+        return out
 
 
 def _init_worker(options: Options) -> None:
