@@ -140,7 +140,9 @@ def test_small_limits_are_written_in_bytes(tmp_path):
 def test_utf16_and_utf32_with_bom_are_text(name):
     (art,) = items(HOSTILE / name)
     assert isinstance(art, Article), art
-    assert art.text.startswith("Budget vote today\n\n\u201cWe will win,\u201d Ann Lee said") and "\ufeff" not in art.text
+    assert (
+        art.text.startswith("Budget vote today\n\n\u201cWe will win,\u201d Ann Lee said") and "\ufeff" not in art.text
+    )
     assert art.title == "Budget vote today"
 
 

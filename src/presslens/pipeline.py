@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from presslens import registry
 from presslens.errors import InputError, PressLensError
-from presslens.ingest import Article, article_from_html, article_from_text, looks_like_html
+from presslens.ingest import Article, article_from_input
 from presslens.model import Analysis
 from presslens.nlp import load_pipeline
 from presslens.options import Options
@@ -115,9 +115,9 @@ def _options(options: Options | None, keywords: dict[str, Any]) -> Options:
 
 
 def analyze(
-    text_or_html: str,
+    text_or_html: str | bytes | os.PathLike[str],
     *,
-    id: str = "article",
+    id: str | None = None,
     url: str | None = None,
     date: str | None = None,
     source: str | None = None,
@@ -127,14 +127,17 @@ def analyze(
 ) -> Analysis:
     """Analyse one article given as plain text or as an HTML page.
 
+    A ``str`` is the article itself (never a file name); ``bytes`` are decoded as the command decodes a file
+    (UTF-8, or UTF-16/32 with a byte-order mark); a ``pathlib.Path`` is read as the command reads a .txt or
+    .html file (its stem is the default ``id``; a .jsonl file or a directory goes to ``analyze_many``). Anything
+    else (``None``), binary data, or a lone surrogate is an :class:`InputError` with a one-line message.
+
     Options come as an :class:`Options` or as its keywords: ``components`` (registry names: "quotes",
     "techniques", "claims", "factchecks"; default: all), ``kb`` (a fact-check knowledge base to match claims to),
     ``accurate`` / ``accurate_model`` (technique spans from the fine-tuned encoder; needs the ``semantic``
     extra), ``spacy_model``, ``match_threshold``, ``match_top``.
     """
-    meta = {"url": url, "date": date, "source": source, "author": author}
-    make = article_from_html if looks_like_html(text_or_html) else article_from_text
-    article = make(text_or_html, id=id, origin=id, **meta)
+    article = article_from_input(text_or_html, id=id, url=url, date=date, source=source, author=author)
     return analyze_article(article, options=options, **option_keywords)
 
 

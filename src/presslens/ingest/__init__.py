@@ -6,12 +6,13 @@ offset refers to.
 
 from presslens.ingest.article import Article, article_from_html, article_from_text, looks_like_html
 from presslens.ingest.normalize import normalize_text
-from presslens.ingest.sources import DEFAULT_MAX_BYTES, iter_articles, names_collection
+from presslens.ingest.sources import DEFAULT_MAX_BYTES, article_from_input, iter_articles, names_collection
 
 __all__ = [
     "Article",
     "DEFAULT_MAX_BYTES",
     "article_from_html",
+    "article_from_input",
     "article_from_text",
     "iter_articles",
     "looks_like_html",

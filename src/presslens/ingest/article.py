@@ -10,6 +10,8 @@ from presslens.ingest.normalize import normalize_text
 from presslens.model import Metadata
 
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always unpaired (JSON pairs are joined)
+METADATA_FIELDS = ("url", "date", "source", "author")
 
 
 @dataclass(slots=True)
@@ -35,18 +37,52 @@ def _headline(text: str) -> str | None:
     return first if len(first.split()) >= 2 else None
 
 
+def json_type(value: object) -> str:
+    """How a JSON reader would name the type of ``value`` (for one-line errors)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+def check_unicode(value: str, what: str, origin: str) -> None:
+    """Refuse a lone surrogate here, at ingest: it cannot be written as UTF-8, so every output downstream would fail."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise InputError(origin, f"{what} holds an unpaired surrogate (\\u{ord(found.group()):04x})")
+
+
+def check_field(key: str, value: object, origin: str) -> str | None:
+    """A metadata field as given: a string or null (None), never a stringified object."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(origin, f'"{key}" must be a string, not {json_type(value)}')
+    check_unicode(value, f'"{key}"', origin)
+    return value
+
+
 def article_from_text(raw: str, *, id: str = "article", origin: str = "<text>", **meta: str | None) -> Article:
+    check_unicode(raw, "text", origin)
+    given = _known(meta, origin)
     text = normalize_text(raw)
     if not text.strip():
         raise InputError(origin, "empty input: there is no text to analyse")
     if not any(c.isalpha() for c in text):
         raise InputError(origin, "no words to analyse")
-    return Article(id=id, text=text, title=_headline(text), metadata=Metadata(**_known(meta)))
+    return Article(id=id, text=text, title=_headline(text), metadata=Metadata(**given))
 
 
 def article_from_html(raw: str, *, id: str = "article", origin: str = "<html>", **meta: str | None) -> Article:
     import trafilatura
 
+    check_unicode(raw, "the HTML", origin)
+    given = _known(meta, origin)
     try:
         doc = trafilatura.bare_extraction(
             raw, url=meta.get("url"), with_metadata=True, favor_recall=True, include_comments=False
@@ -63,11 +99,10 @@ def article_from_html(raw: str, *, id: str = "article", origin: str = "<html>", 
         "source": getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
         "author": getattr(doc, "author", None),
     }
-    given = _known(meta)
     metadata = Metadata(**{k: given.get(k) or found.get(k) for k in ("url", "date", "source", "author")})
     title = getattr(doc, "title", None) or _headline(text)
     return Article(id=id, text=text, title=title, metadata=metadata)
 
 
-def _known(meta: dict[str, str | None]) -> dict[str, str | None]:
-    return {k: (str(v) if v is not None else None) for k, v in meta.items() if k in ("url", "date", "source", "author")}
+def _known(meta: dict[str, str | None], origin: str) -> dict[str, str | None]:
+    return {k: check_field(k, v, origin) for k, v in meta.items() if k in METADATA_FIELDS}
