@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING
 
 from presslens.cli.common import group_help, kb_option, log
+from presslens.terminal import safe_for_terminal, safe_json
 
 if TYPE_CHECKING:
     from presslens.factchecks.records import FactCheck
@@ -73,7 +74,9 @@ def run_import(args: argparse.Namespace) -> int:
     with KnowledgeBase(args.kb) as kb:
         for path in args.files:
             report = kb.import_records(
-                read_records(path), on_error=None if args.quiet else lambda e: log(f"  skipped {e}")
+                read_records(path),
+                on_error=None if args.quiet else lambda e: log(safe_for_terminal(f"  skipped {e}")),
+                on_warning=None if args.quiet else lambda w: log(safe_for_terminal(f"  warning {w}")),
             )
             total_errors += len(report.errors)
             log(
@@ -102,10 +105,16 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def _print_record(rec: FactCheck, score: float | None = None) -> None:
+    """Two lines of text; every stored field shown with its control characters as visible escapes."""
     head = f"[{rec.rating or '?'}] {rec.claim_reviewed}"
-    print(head if score is None else f"{score:<7.3g} {head}")
+    print(safe_for_terminal(head if score is None else f"{score:<7.3g} {head}"))
     details = " · ".join(x for x in (rec.claimant, rec.publisher, rec.date, rec.url) if x)
-    print(f"        {details}" + (f"  (id {rec.id})" if rec.id != rec.url else ""))
+    print(safe_for_terminal(f"        {details}" + (f"  (id {rec.id})" if rec.id != rec.url else "")))
+
+
+def _json(value: object) -> str:
+    """One JSON value; what json.dumps leaves raw that a terminal acts on (C1 controls, bidi) as JSON escapes."""
+    return safe_json(json.dumps(value, ensure_ascii=False))
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -114,7 +123,7 @@ def run_list(args: argparse.Namespace) -> int:
     with KnowledgeBase(args.kb, readonly=True) as kb:
         for rec in kb.records(args.limit, args.offset):
             if args.json:
-                print(json.dumps(rec.to_dict(), ensure_ascii=False))
+                print(_json(rec.to_dict()))
             else:
                 _print_record(rec)
     return 0
@@ -128,7 +137,7 @@ def run_search(args: argparse.Namespace) -> int:
         log("presslens: no embeddings or encoder: BM25 only")
     for rec, score in hits:
         if args.json:
-            print(json.dumps({**rec.to_dict(), "score": round(score, 4)}, ensure_ascii=False))
+            print(_json({**rec.to_dict(), "score": round(score, 4)}))
         else:
             _print_record(rec, score)
     return 0
@@ -145,16 +154,16 @@ def run_export(args: argparse.Namespace) -> int:
         with KnowledgeBase(args.kb, readonly=True) as kb:
             records = kb.records()
             if args.format == "csv":
-                writer = csv.DictWriter(out, fieldnames=list(FIELDS))
+                writer = csv.DictWriter(out, fieldnames=[*FIELDS, "date_raw"])
                 writer.writeheader()
                 for rec in records:
                     writer.writerow(rec.to_dict())
             elif args.format == "claimreview":
-                json.dump([to_claim_review(r) for r in records], out, ensure_ascii=False, indent=1)
+                out.write(safe_json(json.dumps([to_claim_review(r) for r in records], ensure_ascii=False, indent=1)))
                 out.write("\n")
             else:
                 for rec in records:
-                    out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+                    out.write(_json(rec.to_dict()) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from presslens.errors import ModelError
+from presslens.errors import ModelError, PressLensError
 from presslens.factchecks.store import KnowledgeBase, content_words
 from presslens.modelfiles import FORMAT_VERSION, read_meta
 from presslens.options import DEFAULT_MATCH_THRESHOLD as DEFAULT_THRESHOLD
@@ -291,7 +291,10 @@ def match_many(
 
 def search(kb_path: str | Path | None, query: str, limit: int = 5, method: str | None = None) -> tuple[str, list]:
     """The fact-checks closest to ``query``: ``(method used, [(FactCheck, score)])``, best first. ``method``
-    defaults to the best available; without embeddings or the encoder it falls back to BM25."""
+    defaults to the best available; without embeddings or the encoder it falls back to BM25. A query without
+    a word or number (empty, spaces, punctuation) is an error: it would match anything."""
+    if not any(ch.isalnum() for ch in query):
+        raise PressLensError("the search text is empty (no word or number in it); give a claim to search for")
     with KnowledgeBase(kb_path, readonly=True) as kb:  # a missing or foreign file fails here, with one line
         path = str(kb.path)
     matcher = matcher_for(path)

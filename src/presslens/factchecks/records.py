@@ -21,13 +21,15 @@ import re
 import tarfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, overload
 
 FIELDS = ("id", "claim_reviewed", "rating", "publisher", "url", "date", "claimant", "title")
 MAX_CLAIM_CHARS = 2000
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_JSON_DEPTH = 200  # deeper JSON (which would exhaust Python's stack) makes the record that holds it invalid
+MAX_DATE_RAW_CHARS = 200
 
 
 @dataclass(slots=True)
@@ -40,6 +42,7 @@ class FactCheck:
     date: str | None = None
     claimant: str | None = None
     title: str | None = None
+    date_raw: str | None = None  # the date as written, where it is not ``date`` (not a date, or reformatted)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +63,9 @@ Parsed = FactCheck | RecordError
 
 
 # -- validation ----------------------------------------------------------------------------------
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @overload
 def _text(value: Any, name: str, required: Literal[True]) -> str: ...
 @overload
@@ -73,6 +79,9 @@ def _text(value: Any, name: str, required: bool = False) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError(f"{name} must be text, not {type(value).__name__}")
+    bad = _SURROGATE.search(value)
+    if bad:  # legal in JSON (\\ud800), but not Unicode text: it cannot be stored or printed
+        raise ValueError(f"{name} holds a lone surrogate ({ascii(bad.group())[1:-1]}), which is not valid Unicode")
     value = " ".join(value.split())
     if required and not value:
         raise ValueError(f"missing {name}")
@@ -93,28 +102,41 @@ def make_record(fields: dict[str, Any]) -> FactCheck:
         rating=_text(fields.get("rating"), "rating"),
         publisher=_text(fields.get("publisher"), "publisher"),
         url=_text(fields.get("url"), "url"),
-        date=_date(_text(fields.get("date"), "date")),
         claimant=_text(fields.get("claimant"), "claimant"),
         title=_text(fields.get("title"), "title"),
     )
+    written = _text(fields.get("date"), "date")
+    rec.date = parse_date(written)
+    if written is not None and written != rec.date:
+        rec.date_raw = written[:MAX_DATE_RAW_CHARS]
     rec.id = _text(fields.get("id"), "id") or rec.url or _digest(rec)
     return rec
 
 
 def _digest(rec: FactCheck) -> str:
-    key = "\x1f".join([rec.claim_reviewed, rec.publisher or "", rec.date or ""])
+    key = "\x1f".join([rec.claim_reviewed, rec.publisher or "", rec.date or rec.date_raw or ""])
     return "sha1:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 _STATED = re.compile(r"([A-Z][a-z]+\.? \d{1,2}, \d{4})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\S+")
 
 
-def _date(value: str | None) -> str | None:
-    """ISO dates stay as they are; 'stated on February 6, 2013 in …' becomes 2013-02-06; others are kept."""
+def parse_date(value: str | None) -> str | None:
+    """A real calendar date as ``YYYY-MM-DD``, or None: an ISO date, the date of an ISO datetime (as written, in
+    its own time zone), or PolitiFact's 'stated on February 6, 2013 in …'. Anything else (``2022-13-45``,
+    ``not a date``, markup) is no date."""
     if not value:
         return None
-    if re.match(r"\d{4}-\d{2}-\d{2}", value):
-        return value[:10]
+    value = value.strip()
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value).isoformat()
+        if _ISO_DATETIME.fullmatch(value):
+            return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        return None
     m = _STATED.search(value)
     if m:
         for fmt in ("%B %d, %Y", "%b. %d, %Y", "%b %d, %Y"):
@@ -122,7 +144,57 @@ def _date(value: str | None) -> str | None:
                 return datetime.strptime(m.group(1), fmt).date().isoformat()
             except ValueError:
                 continue
-    return value
+    return None
+
+
+# -- JSON, however deep ----------------------------------------------------------------------------
+_TOO_DEEP = "\x00presslens: nested too deep\x00"  # stands for a cut-off value; no real text holds NULs
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+TOO_DEEP_REASON = f"nested deeper than {MAX_JSON_DEPTH} levels"
+
+
+def loads(text: str | bytes) -> tuple[Any, bool]:
+    """Parsed JSON and whether a part had to be cut off: JSON nested so deep that the parser would exhaust
+    Python's stack has every value below ``MAX_JSON_DEPTH`` levels replaced by a marker (``holds_cut``), so the
+    rest of the document (the other records) is still read. Invalid JSON raises ``json.JSONDecodeError``."""
+    try:
+        return json.loads(text), False
+    except RecursionError:
+        pass
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    parts: list[str] = []
+    depth, last, cut = 0, 0, -1
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth == MAX_JSON_DEPTH + 1:
+                cut = m.start()
+        elif token in ("]", "}"):
+            if depth == MAX_JSON_DEPTH + 1 and cut >= 0:
+                parts += [text[last:cut], json.dumps(_TOO_DEEP)]
+                last, cut = m.end(), -1
+            depth -= 1
+    parts.append(text[last:] if cut < 0 else text[last:cut])  # an unclosed deep part: invalid JSON, said so
+    try:
+        return json.loads("".join(parts)), True
+    except RecursionError:  # not reached for well-formed JSON; a broken one may fool the bracket count
+        raise json.JSONDecodeError(TOO_DEEP_REASON, text, 0) from None
+
+
+def holds_cut(data: Any) -> bool:
+    """Whether parsed JSON holds a part ``loads`` cut off."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif node == _TOO_DEEP:
+            return True
+    return False
 
 
 # -- ClaimReview ---------------------------------------------------------------------------------
@@ -174,22 +246,31 @@ def find_claim_reviews(data: Any) -> Iterator[dict]:
                 stack.extend(v for v in node.values() if isinstance(v, list | dict))
 
 
-def _from_json_value(data: Any, where: str) -> Iterator[Parsed]:
+def _is_flat(obj: Any) -> bool:
+    """A flat record (``{"id", "claim_reviewed", ...}``), even one that lacks its claim: it has a claim, or one
+    of the record's fields and no JSON-LD keyword (``@type``, ``@context``, ``@graph``)."""
+    if not isinstance(obj, dict):
+        return False
+    if "claim_reviewed" in obj or "claim" in obj:
+        return True
+    return any(k in obj for k in FIELDS) and not any(isinstance(k, str) and k.startswith("@") for k in obj)
+
+
+def _from_json_value(data: Any, where: str, cut: bool = False) -> Iterator[Parsed]:
     reviews = list(find_claim_reviews(data))
     if not reviews:
-        if isinstance(data, dict) and ("claim_reviewed" in data or "claim" in data):
+        if _is_flat(data):
             reviews = [data]
-        elif (
-            isinstance(data, list)
-            and data
-            and all(isinstance(x, dict) and ("claim_reviewed" in x or "claim" in x) for x in data)
-        ):
+        elif isinstance(data, list) and data and all(_is_flat(x) for x in data):
             reviews = data
         else:
-            yield RecordError(where, "no ClaimReview object found")
+            yield RecordError(where, TOO_DEEP_REASON if cut else "no ClaimReview object found")
             return
     for i, obj in enumerate(reviews, 1):
         here = where if len(reviews) == 1 else f"{where}[{i}]"
+        if cut and holds_cut(obj):
+            yield RecordError(here, TOO_DEEP_REASON)
+            continue
         try:
             yield make_record(claim_review_fields(obj) if _is_claim_review(obj) else obj)
         except ValueError as exc:
@@ -228,11 +309,11 @@ def read_records(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> I
         yield from _html(raw, where)
     else:
         try:
-            data = json.loads(raw)
+            data, cut = loads(raw)
         except json.JSONDecodeError as exc:
             yield RecordError(where, f"not valid JSON ({exc.msg} at line {exc.lineno})")
             return
-        yield from _from_json_value(data, where)
+        yield from _from_json_value(data, where, cut)
 
 
 def _jsonl(path: Path) -> Iterator[Parsed]:
@@ -245,11 +326,11 @@ def _jsonl(path: Path) -> Iterator[Parsed]:
                 yield RecordError(where, "line longer than 1 MB")
                 continue
             try:
-                data = json.loads(raw.decode("utf-8"))
+                data, cut = loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 yield RecordError(where, "not a valid JSON line")
                 continue
-            yield from _from_json_value(data, where)
+            yield from _from_json_value(data, where, cut)
 
 
 def _csv(raw: str, where: str) -> Iterator[Parsed]:
@@ -277,13 +358,16 @@ def _html(raw: str, where: str) -> Iterator[Parsed]:
     found = False
     for i, block in enumerate(blocks, 1):
         try:
-            data = json.loads(block)
+            data, cut = loads(block)
         except json.JSONDecodeError:
             yield RecordError(f"{where}#ld{i}", "JSON-LD block is not valid JSON")
             continue
         if list(find_claim_reviews(data)):
             found = True
-            yield from _from_json_value(data, f"{where}#ld{i}")
+            yield from _from_json_value(data, f"{where}#ld{i}", cut)
+        elif cut:  # nesting too deep to tell whether a ClaimReview is in there: said so
+            found = True
+            yield RecordError(f"{where}#ld{i}", TOO_DEEP_REASON)
     if not found:
         yield RecordError(where, "no ClaimReview in the page's JSON-LD")
 
@@ -309,9 +393,11 @@ def politifact_record(data: dict, stem: str) -> FactCheck:
 
 def _politifact_one(raw: bytes, stem: str, where: str) -> Parsed:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data, cut = loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
+        if cut:
+            raise ValueError(TOO_DEEP_REASON)
         return politifact_record(data, stem)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return RecordError(where, "not valid JSON")

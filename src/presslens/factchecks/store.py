@@ -9,10 +9,13 @@ an import that crashes leaves the previous state, and the index can never descri
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import sqlite3
+import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from presslens.errors import PressLensError
-from presslens.factchecks.records import FIELDS, FactCheck, Parsed, RecordError
+from presslens.factchecks.records import FIELDS, FactCheck, Parsed, RecordError, parse_date
 
 if TYPE_CHECKING:
     from presslens.factchecks.encoder import Encoder
@@ -33,7 +36,8 @@ CREATE TABLE IF NOT EXISTS factchecks (
     id TEXT NOT NULL UNIQUE,
     claim_reviewed TEXT NOT NULL,
     rating TEXT, publisher TEXT, url TEXT, date TEXT, claimant TEXT, title TEXT,
-    imported_at TEXT NOT NULL
+    imported_at TEXT NOT NULL,
+    date_raw TEXT
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS factchecks_fts USING fts5(
     claim_reviewed, title, claimant, content='factchecks', content_rowid='rowid', tokenize='porter unicode61'
@@ -58,8 +62,18 @@ CREATE TABLE IF NOT EXISTS embeddings (
     digest TEXT NOT NULL,
     vector BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS embedding_claims (
+    rowid INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    claimed_at REAL NOT NULL
+);
 """
-_COLUMNS = ", ".join(FIELDS)
+# What a record is stored as: the importable fields, then the date as written where it was not a date.
+STORED = (*FIELDS, "date_raw")
+_COLUMNS = ", ".join(STORED)
+CLAIM_SECONDS = 600.0  # a claim on records to embed that is older than this is taken to be a crashed run's
+WRITE_WAIT_SECONDS = 60.0  # how long a write waits for another process's write to finish
 
 
 def default_kb_path() -> Path:
@@ -81,6 +95,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    warnings: list[RecordError] = field(default_factory=list)  # imported, but something was dropped
 
     @property
     def imported(self) -> int:
@@ -100,15 +115,44 @@ class KnowledgeBase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=WRITE_WAIT_SECONDS
+            )
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 self.conn.executescript(SCHEMA)
+                self._migrate()
             self.conn.execute("SELECT count(*) FROM factchecks").fetchone()
+            self._migrated = "date_raw" in self._columns()
+        except sqlite3.OperationalError as exc:
+            raise PressLensError(f"{self.path}: cannot open the knowledge base ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise PressLensError(f"{self.path}: not a PressLens knowledge base ({exc})") from None
+        # A knowledge base from before dates were validated, opened read-only: its dates are checked as read.
+        self.conn.create_function("iso_date", 1, parse_date, deterministic=True)
         self._vectors: tuple[np.ndarray, np.ndarray, str] | None = None
         self._df: dict[str, int] = {}  # FTS5 document counts of query terms; "_n" = record count
+
+    def _columns(self) -> set[str]:
+        return {row[1] for row in self.conn.execute("PRAGMA table_info(factchecks)")}
+
+    def _migrate(self) -> None:
+        """Bring a knowledge base written by an earlier version up to date: dates that are not dates (stored as
+        written before they were validated) become null, their text kept in ``date_raw``."""
+        if "date_raw" in self._columns():
+            return
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            if "date_raw" not in self._columns():  # another process may have migrated it meanwhile
+                cur.execute("ALTER TABLE factchecks ADD COLUMN date_raw TEXT")
+                rows = cur.execute("SELECT rowid, date FROM factchecks WHERE date IS NOT NULL").fetchall()
+                fixes = [(parse_date(d), d, rowid) for rowid, d in rows if parse_date(d) != d]
+                cur.executemany("UPDATE factchecks SET date = ?, date_raw = ? WHERE rowid = ?", fixes)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -121,9 +165,13 @@ class KnowledgeBase:
 
     # -- writing ---------------------------------------------------------------------------------
     def import_records(
-        self, records: Iterable[Parsed], on_error: Callable[[RecordError], None] | None = None
+        self,
+        records: Iterable[Parsed],
+        on_error: Callable[[RecordError], None] | None = None,
+        on_warning: Callable[[RecordError], None] | None = None,
     ) -> ImportReport:
-        """Add or update valid records in one transaction; invalid ones and repeats in the input are reported.
+        """Add or update valid records in one transaction; invalid ones and repeats in the input are reported
+        (``on_error``), and so are records imported without a part of them, such as a date that is not one.
 
         Any exception (or Ctrl-C) rolls the whole import back: the knowledge base keeps its previous state.
         """
@@ -146,16 +194,24 @@ class KnowledgeBase:
                         on_error(err)
                     continue
                 seen.add(rec.id)
-                values = tuple(getattr(rec, f) for f in FIELDS)
+                if rec.date is None and rec.date_raw:
+                    shown = rec.date_raw if len(rec.date_raw) <= 60 else rec.date_raw[:57] + "..."
+                    warning = RecordError(
+                        f"id {rec.id}", f"date {shown!r} is not a date (YYYY-MM-DD); imported without one"
+                    )
+                    report.warnings.append(warning)
+                    if on_warning:
+                        on_warning(warning)
+                values = tuple(getattr(rec, f) for f in STORED)
                 old = cur.execute(f"SELECT {_COLUMNS} FROM factchecks WHERE id = ?", (rec.id,)).fetchone()
                 if old is None:
                     cur.execute(
-                        f"INSERT INTO factchecks ({_COLUMNS}, imported_at) VALUES ({', '.join('?' * len(FIELDS))}, ?)",
+                        f"INSERT INTO factchecks ({_COLUMNS}, imported_at) VALUES ({', '.join('?' * len(STORED))}, ?)",
                         (*values, now),
                     )
                     report.added += 1
                 elif tuple(old) != values:
-                    sets = ", ".join(f"{f} = ?" for f in FIELDS[1:])
+                    sets = ", ".join(f"{f} = ?" for f in STORED[1:])
                     cur.execute(
                         f"UPDATE factchecks SET {sets}, imported_at = ? WHERE id = ?", (*values[1:], now, rec.id)
                     )
@@ -171,32 +227,88 @@ class KnowledgeBase:
         return report
 
     def build_index(self, encoder: Encoder, batch_size: int = 256, log: Callable[[str], None] | None = None) -> int:
-        """Embed the records that have no embedding (or an outdated one); returns how many were embedded.
+        """Embed the records that have no embedding (or an outdated one); returns how many this call embedded.
 
-        Commits batch by batch, so an interrupted run keeps its progress and the next one resumes.
+        Batch by batch: a short write transaction claims the next records that still need an embedding and
+        that no other run has claimed, the encoder runs outside any lock, and a second short transaction
+        stores the vectors and drops the claim. So concurrent runs (two imports into one file) split the work
+        instead of both doing all of it, each counts only its own, and an interrupted run keeps its progress
+        (a crashed run's claims lapse after ``CLAIM_SECONDS``).
         """
-        rows = self.conn.execute(
-            "SELECT f.rowid, f.claim_reviewed, f.title, e.digest, e.model FROM factchecks f LEFT JOIN embeddings e ON e.rowid = f.rowid"
-        ).fetchall()
-        todo = []
-        for rowid, claim, title, digest, model in rows:
-            text = embedding_text(FactCheck("", claim, title=title))
-            d = hashlib.sha1(text.encode("utf-8")).hexdigest()
-            if digest != d or model != encoder.name:
-                todo.append((rowid, text, d))
-        for i in range(0, len(todo), batch_size):
-            batch = todo[i : i + batch_size]
-            vecs = encoder.encode([t for _, t, _ in batch]).astype(np.float16)
-            with self.conn:
-                self.conn.execute("BEGIN")
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO embeddings (rowid, model, digest, vector) VALUES (?, ?, ?, ?)",
-                    [(rowid, encoder.name, d, v.tobytes()) for (rowid, _, d), v in zip(batch, vecs, strict=True)],
-                )
-            if log:
-                log(f"embedded {min(i + batch_size, len(todo))}/{len(todo)}")
-        self._vectors = None
-        return len(todo)
+        owner = uuid.uuid4().hex
+        todo = self.missing_embeddings(encoder.name)
+        done, after = 0, 0
+        try:
+            while True:
+                batch, after = self._claim(encoder.name, owner, after, batch_size)
+                if not batch:
+                    break
+                vecs = encoder.encode([t for _, t, _ in batch]).astype(np.float16)
+                rows = [(rowid, encoder.name, d, v.tobytes()) for (rowid, _, d), v in zip(batch, vecs, strict=True)]
+
+                def store(cur: sqlite3.Cursor, rows: list[tuple[int, str, str, bytes]] = rows) -> None:
+                    cur.executemany(
+                        "INSERT OR REPLACE INTO embeddings (rowid, model, digest, vector) VALUES (?, ?, ?, ?)", rows
+                    )
+                    cur.execute("DELETE FROM embedding_claims WHERE owner = ?", (owner,))
+
+                self._write(store)
+                done += len(batch)
+                if log:
+                    log(f"embedded {done}/{max(todo, done)}")
+        finally:
+            self._vectors = None
+            with contextlib.suppress(sqlite3.Error, PressLensError):  # if not, the claim lapses on its own
+                self._write(lambda cur: cur.execute("DELETE FROM embedding_claims WHERE owner = ?", (owner,)))
+        return done
+
+    def _write(self, work: Callable[[sqlite3.Cursor], object]) -> None:
+        """``work`` in one write transaction (waiting up to ``WRITE_WAIT_SECONDS`` for another writer)."""
+        cur = self.conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise PressLensError(f"{self.path}: the knowledge base is busy ({exc}); try again") from None
+        try:
+            work(cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def _claim(self, model: str, owner: str, after: int, limit: int) -> tuple[list[tuple[int, str, str]], int]:
+        """Claim up to ``limit`` records after rowid ``after`` that need an embedding by ``model`` and that no
+        live run has claimed: ``([(rowid, text, digest)], the last rowid looked at)``."""
+        batch: list[tuple[int, str, str]] = []
+        last = after
+
+        def claim(cur: sqlite3.Cursor) -> None:
+            nonlocal last
+            now = time.time()
+            rows = cur.execute(
+                "SELECT f.rowid, f.claim_reviewed, f.title, e.digest, e.model, c.model, c.claimed_at "
+                "FROM factchecks f LEFT JOIN embeddings e ON e.rowid = f.rowid "
+                "LEFT JOIN embedding_claims c ON c.rowid = f.rowid WHERE f.rowid > ? ORDER BY f.rowid",
+                (after,),
+            )
+            for rowid, claim_text, title, digest, emodel, cmodel, claimed_at in rows:
+                last = rowid
+                text = embedding_text(FactCheck("", claim_text, title=title))
+                d = hashlib.sha1(text.encode("utf-8")).hexdigest()
+                if digest == d and emodel == model:
+                    continue  # embedded already
+                if cmodel == model and claimed_at is not None and now - claimed_at < CLAIM_SECONDS:
+                    continue  # another run is embedding it now
+                batch.append((rowid, text, d))
+                if len(batch) >= limit:
+                    break
+            cur.executemany(
+                "INSERT OR REPLACE INTO embedding_claims (rowid, model, owner, claimed_at) VALUES (?, ?, ?, ?)",
+                [(rowid, model, owner, now) for rowid, _, _ in batch],
+            )
+
+        self._write(claim)
+        return batch, last
 
     # -- reading ---------------------------------------------------------------------------------
     def data_version(self) -> int:
@@ -206,18 +318,26 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return self.conn.execute("SELECT count(*) FROM factchecks").fetchone()[0]
 
+    def _select(self) -> str:
+        return _COLUMNS if self._migrated else f"{', '.join(FIELDS)}, NULL"
+
     def _record(self, row: Sequence[Any]) -> FactCheck:
-        return FactCheck(*row)
+        rec = FactCheck(*row)
+        if not self._migrated and rec.date is not None and parse_date(rec.date) != rec.date:
+            rec.date, rec.date_raw = parse_date(rec.date), rec.date  # stored as written before validation
+        return rec
 
     def get(self, rowids: list[int]) -> dict[int, FactCheck]:
         if not rowids:
             return {}
         marks = ", ".join("?" * len(rowids))
-        rows = self.conn.execute(f"SELECT rowid, {_COLUMNS} FROM factchecks WHERE rowid IN ({marks})", rowids)
+        rows = self.conn.execute(f"SELECT rowid, {self._select()} FROM factchecks WHERE rowid IN ({marks})", rowids)
         return {r[0]: self._record(r[1:]) for r in rows}
 
     def records(self, limit: int | None = None, offset: int = 0) -> Iterator[FactCheck]:
-        sql = f"SELECT {_COLUMNS} FROM factchecks ORDER BY date DESC, rowid LIMIT ? OFFSET ?"
+        """Newest first by the fact-check's date; records without a date last, in import order."""
+        date = "date" if self._migrated else "iso_date(date)"
+        sql = f"SELECT {self._select()} FROM factchecks ORDER BY {date} IS NULL, {date} DESC, rowid LIMIT ? OFFSET ?"
         for row in self.conn.execute(sql, (-1 if limit is None else limit, offset)):
             yield self._record(row)
 
