@@ -8,6 +8,7 @@ import sys
 from presslens import __version__
 from presslens.cli import analyze, evaluate, factchecks, train
 from presslens.errors import PressLensError
+from presslens.terminal import safe_for_terminal
 
 GROUPS = (analyze, train, evaluate, factchecks)
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except PressLensError as exc:
-        print(f"presslens: error: {exc}", file=sys.stderr)
+        print(f"presslens: error: {safe_for_terminal(str(exc))}", file=sys.stderr)  # it may name a hostile input
         return 1
     except KeyboardInterrupt:
         print("presslens: interrupted", file=sys.stderr)

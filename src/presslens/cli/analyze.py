@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import IO
 
 from presslens import registry
@@ -13,6 +19,7 @@ from presslens.errors import InputError
 from presslens.ingest import DEFAULT_MAX_BYTES, iter_articles, names_collection
 from presslens.model import Analysis
 from presslens.options import DEFAULT_MATCH_THRESHOLD, DEFAULT_MATCH_TOP, Options, OptionsError
+from presslens.terminal import safe_for_terminal
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -110,52 +117,151 @@ def options_from(args: argparse.Namespace, n_articles: int) -> Options:
 def run(args: argparse.Namespace) -> int:
     from presslens.pipeline import analyze_many
 
-    items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
-    n_articles = sum(1 for x in items if not isinstance(x, InputError))
-    options = options_from(args, n_articles)
-    if "claims" not in options.components:
-        options = replace(options, kb=None)  # nothing to match: do not open the knowledge base
-    results: Iterable[Analysis | InputError] = analyze_many(items, options=options)
-    if len(items) > 3 and not args.no_progress:
-        from tqdm import tqdm
-
-        results = tqdm(results, total=len(items), unit="article", file=sys.stderr, leave=False)
-    failures: list[InputError] = []
-    analyses = _collect_good(results, failures)
-    many = len(items) > 1 or names_collection(args.inputs)
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    target = OutputFile(args.output) if args.output else None  # a bad -o fails now, before any analysis
     try:
-        write(out, analyses, args.format, many)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        items = list(iter_articles(args.inputs, max_bytes=args.max_bytes))
+        n_articles = sum(1 for x in items if not isinstance(x, InputError))
+        options = options_from(args, n_articles)
+        if "claims" not in options.components:
+            options = replace(options, kb=None)  # nothing to match: do not open the knowledge base
+        results: Iterable[Analysis | InputError] = analyze_many(items, options=options)
+        if len(items) > 3 and not args.no_progress:
+            from tqdm import tqdm
+
+            results = tqdm(results, total=len(items), unit="article", file=sys.stderr, leave=False)
+        failures: list[InputError] = []
+        analyses = _collect_good(results, failures)
+        many = len(items) > 1 or names_collection(args.inputs)
+        written = write(target.file if target else sys.stdout, analyses, args.format, many, failures)
+    except OSError as exc:  # writing the output: a full disk, a file system gone read-only
+        if target is None:
+            raise
+        target.discard()
+        raise InputError(args.output, f"cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        if target is not None:
+            target.discard()  # whatever the file held before stays
+        raise
+    if target is not None:
+        if written:
+            target.commit()
+        else:
+            target.discard()  # nothing new to write: whatever the file held before stays
     if failures and len(items) == 1:  # one input: one line, like any other error
-        print(f"presslens: error: {failures[0]}", file=sys.stderr)
+        print(f"presslens: error: {safe_for_terminal(str(failures[0]))}", file=sys.stderr)
         return 1
     if failures:
         print(f"presslens: {len(failures)} of {len(items)} input(s) could not be analysed:", file=sys.stderr)
         for err in failures:
-            print(f"  {err}", file=sys.stderr)
+            print(f"  {safe_for_terminal(str(err))}", file=sys.stderr)
         return 1
     return 0
 
 
-def write(out: IO[str], analyses: Iterable[Analysis], fmt: str, many: bool) -> None:
-    """JSON (JSON Lines when ``many``), one HTML report, or the text summaries separated by a rule."""
+class OutputFile:
+    """``-o FILE``: written to a temporary file beside it, renamed over it only once something was written.
+
+    A directory or a missing folder is a one-line error before any analysis; what the file held stays when
+    nothing new could be written (every input failed, an error, an interruption). A device or a pipe
+    (``-o /dev/stdout``) is written directly.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        target = Path(path)
+        if target.is_dir():
+            raise InputError(path, "is a directory: -o takes a file name")
+        self.tmp: str | None = None
+        self.real = target.resolve()  # a link is followed: the file it points to is replaced
+        try:
+            if target.exists() and not target.is_file():
+                self.file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115
+                return
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.real.name}.", suffix=".tmp", dir=self.real.parent)
+            self.file = os.fdopen(fd, "w", encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(path, f"cannot write: no such directory {str(self.real.parent)!r}") from None
+        except OSError as exc:
+            raise InputError(path, f"cannot write: {exc.strerror or exc}") from None
+
+    def commit(self) -> None:
+        if self.tmp is None:
+            self.file.close()
+            return
+        try:
+            self.file.close()
+            if self.real.exists():
+                mode = stat.S_IMODE(self.real.stat().st_mode)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.chmod(self.tmp, mode)
+            os.replace(self.tmp, self.real)
+        except OSError as exc:
+            self.discard()
+            raise InputError(self.path, f"cannot write: {exc.strerror or exc}") from None
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.close()
+        if self.tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)
+            self.tmp = None
+
+
+# Characters json.dumps(ensure_ascii=False) writes raw that must not reach a terminal: DEL, C1 controls, bidi
+# overrides; and lone surrogates, which cannot be written as UTF-8. They only occur inside JSON strings, where
+# the \uXXXX escape is the same value to any JSON reader.
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+def write(
+    out: IO[str], analyses: Iterable[Analysis], fmt: str, many: bool, failures: list[InputError] | None = None
+) -> int:
+    """JSON (JSON Lines when ``many``), one HTML report, or the text summaries separated by a rule; returns the
+    number of analyses written. An analysis that cannot be rendered is added to ``failures``, the rest written."""
     from presslens.report import render_html, render_text
 
-    if fmt == "json":
-        for a in analyses:
-            out.write(a.to_json(indent=None if many else 2) + "\n")
-    elif fmt == "html":
+    failed = failures if failures is not None else []
+    written = 0
+    if fmt == "html":
         good = list(analyses)
+        try:
+            page = render_html(good if len(good) > 1 else good[0]) if good else ""
+        except Exception:  # find the analyses that cannot be rendered, and leave them out
+            good = [a for a in good if _renders(render_html, a, failed)]
+            page = render_html(good if len(good) > 1 else good[0]) if good else ""
         if good:
-            out.write(render_html(good if len(good) > 1 else good[0]))
-    else:
-        for i, a in enumerate(analyses):
-            if i:
-                out.write("\n" + "=" * 78 + "\n\n")
-            out.write(render_text(a))
+            out.write(_SURROGATE.sub("\ufffd", page))
+        return len(good)
+    for a in analyses:
+        try:
+            if fmt == "json":
+                chunk = _JSON_RAW.sub(_json_escape, a.to_json(indent=None if many else 2)) + "\n"
+            else:
+                chunk = ("\n" + "=" * 78 + "\n\n" if written else "") + render_text(a)
+        except Exception as exc:  # one analysis that cannot be rendered must not sink the others
+            failed.append(InputError(a.id, f"cannot be written ({type(exc).__name__}: {exc})"))
+            continue
+        out.write(chunk)
+        written += 1
+    return written
+
+
+def _renders(render: Callable[[Analysis], str], a: Analysis, failures: list[InputError]) -> bool:
+    try:
+        render(a)
+    except Exception as exc:
+        failures.append(InputError(a.id, f"cannot be written ({type(exc).__name__}: {exc})"))
+        return False
+    return True
 
 
 def _collect_good(results: Iterable[Analysis | InputError], failures: list[InputError]) -> Iterator[Analysis]:

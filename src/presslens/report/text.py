@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from presslens.terminal import safe_for_terminal
+
 if TYPE_CHECKING:  # the model imports the reports (Analysis.to_text, .to_html): no runtime import back
     from presslens.model import Analysis, Dispute
 
@@ -12,6 +14,7 @@ _KIND = {"direct": "“”", "mixed": "≈“”", "indirect": "≈"}
 
 
 def render_text(a: Analysis, width: int = 100) -> str:
+    """The summary, safe to print: controls and bidi overrides from the article show as escapes (``\\x1b``)."""
     lines = [f"# {a.title or a.id}"]
     meta = ", ".join(f"{k}: {v}" for k, v in a.metadata.to_dict().items() if v)
     if meta:
@@ -44,7 +47,7 @@ def render_text(a: Analysis, width: int = 100) -> str:
         lines.append("")
     if a.techniques:
         lines.extend(_techniques(a))
-    return "\n".join(lines).rstrip() + "\n"
+    return safe_for_terminal("\n".join(lines).rstrip() + "\n")
 
 
 def _techniques(a: Analysis) -> list[str]:
