@@ -68,6 +68,15 @@ def test_hostile_article_text_is_clean_and_offsets_exact():
         assert a.text[span.start : span.end] == span.text, span
 
 
+def test_controls_in_json_lines_records():
+    path = HOSTILE / "controls.jsonl"
+    found = items(path)
+    arts = {a.id: a for a in found if isinstance(a, Article)}
+    assert arts["nul"].text == '"We will win," Ann Lee said. Loudly.'
+    assert FAMILY in arts["family"].text
+    assert errors(found) == {f"{path}:2": "empty input: there is no text to analyse"}
+
+
 # --- item 7: read at most limit + 1 bytes from anything -----------------------------------------------------
 
 
@@ -286,6 +295,7 @@ def test_api_reads_a_path_like_the_command(tmp_path):
 # input -> (exit status, the sources that must be reported, one line each)
 CLI_CASES: dict[str, tuple[int, list[str]]] = {
     "controls.txt": (0, []),
+    "controls.jsonl": (1, ["controls.jsonl:2"]),
     "utf16le-bom.txt": (0, []),
     "utf32be-bom.txt": (0, []),
     "utf16-odd.txt": (1, ["utf16-odd.txt"]),
@@ -320,5 +330,10 @@ def test_every_hostile_input_through_the_command(tmp_path, name, fmt):
         assert sum(source + ":" in line for line in lines) == 1, (source, r.stderr)
     if code == 0:
         assert r.stdout.strip() and not [line for line in lines if "error" in line]
+    if name == "duplicate-ids.jsonl":
+        assert sum("duplicate id" in line for line in lines) == 2
+        if fmt == "json":
+            ids = [json.loads(line)["id"] for line in r.stdout.splitlines()]
+            assert ids == ["a", "b", "a~2", "a~3", "a~2~2"]
     if name == "controls.txt" and fmt == "json":
         assert not CONTROL_OR_BIDI.search(json.loads(r.stdout)["text"])
