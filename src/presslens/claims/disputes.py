@@ -11,6 +11,7 @@ contradict him", and a second speaker saying the opposite (shared content words,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -132,15 +133,31 @@ def _speaker_key(c: Candidate) -> str | None:
 _POSSESSIVE = re.compile(r"\b([A-Z][\w.-]*)(?:'s|\u2019s)\b")
 
 
-def _introduced_as(text: str, c: Candidate, word: str, mentions: dict[str, list[tuple[int, int]]]) -> bool:
-    """Whether the candidate's speaker is named, or introduced, with ``word`` ("Kremlin spokesman Dmitry Peskov")."""
+def _introduced_as(
+    text: str,
+    c: Candidate,
+    word: str,
+    mentions: dict[str, list[tuple[int, int]]],
+    seen: dict[tuple[str, str], bool] | None = None,
+) -> bool:
+    """Whether the candidate's speaker is named, or introduced, with ``word`` ("Kremlin spokesman Dmitry Peskov").
+
+    ``seen``: the answers for an entity's mentions, by (entity, word), kept between calls (long documents)."""
     sp = c.quote.speaker if c.quote else None
     if sp is None:
         return False
-    if word.lower() in (sp.name or sp.text).lower():
+    low = word.lower()
+    if low in (sp.name or sp.text).lower():
         return True
-    spans = mentions.get(sp.entity or "", []) + [(sp.start, sp.end)]
-    return any(word.lower() in text[max(0, s - 40) : e].lower() for s, e in spans)
+    if low in text[max(0, sp.start - 40) : sp.end].lower():
+        return True
+    key = (sp.entity or "", low)
+    if seen is None or key not in seen:
+        answer = any(low in text[max(0, s - 40) : e].lower() for s, e in mentions.get(sp.entity or "", []))
+        if seen is None:
+            return answer
+        seen[key] = answer
+    return seen[key]
 
 
 def find_disputes(
@@ -154,6 +171,19 @@ def find_disputes(
     found: list[Found] = []
     seen: set[tuple[int, int]] = set()
     words = [_content(text[c.start : c.end]) for c in cands]
+    # Lookups by sentence, so that each cue looks only at the candidates near it (long documents).
+    by_sentence: dict[int, list[int]] = {}
+    for ci, c in enumerate(cands):
+        by_sentence.setdefault(c.sentence, []).append(ci)
+    quoted_sentences = {c.sentence for c in cands if c.quote is not None}
+    introduced: dict[tuple[str, str], bool] = {}
+    by_owner: dict[str, list[int]] = {}  # possessive word -> the quoted candidates whose speaker it introduces
+
+    def within(lo: int, hi: int) -> list[int]:
+        """The candidates of sentences ``lo..hi``, in candidate order."""
+        if hi - lo > len(by_sentence):
+            return [ci for ci, c in enumerate(cands) if lo <= c.sentence <= hi]
+        return sorted(ci for si in range(lo, hi + 1) for ci in by_sentence.get(si, ()))
 
     def add(ci: int, start: int, end: int, kind: str, cue: tuple[int, int] | None) -> None:
         if (ci, start) not in seen:
@@ -170,20 +200,17 @@ def find_disputes(
             at = (s + m.start(), s + m.end())
             ev_start, ev_end = _evidence(text, (s, e), at, family)
             # "Sullivan rejected the Kremlin's account. 'There is no invasion…'": the next quote is the evidence.
-            if (
-                family == "denied"
-                and not cue.lower().endswith("that")
-                and any(c.sentence == si + 1 and c.quote is not None for c in cands)
-            ):
+            if family == "denied" and not cue.lower().endswith("that") and si + 1 in quoted_sentences:
                 ev_end = sentences[si + 1][1]
             # 1. The claim the sentence itself reports, outside the contesting text ("X falsely claimed that …").
             same = [
                 ci
-                for ci, c in enumerate(cands)
-                if c.sentence == si
-                and len(
+                for ci in by_sentence.get(si, ())
+                if len(
                     _content(
-                        text[c.start : max(c.start, min(c.end, ev_start))] + " " + text[max(c.start, ev_end) : c.end]
+                        text[cands[ci].start : max(cands[ci].start, min(cands[ci].end, ev_start))]
+                        + " "
+                        + text[max(cands[ci].start, ev_end) : cands[ci].end]
                     )
                 )
                 >= 3
@@ -201,8 +228,8 @@ def find_disputes(
             lo = si - (3 if family == "denied" else SAME_SENTENCE_WINDOW)
             hi = si + (1 if family == "denied" else SAME_SENTENCE_WINDOW)
             best = None
-            for ci, c in enumerate(cands):
-                if c.sentence == si or not lo <= c.sentence <= hi:
+            for ci in within(lo, hi):
+                if cands[ci].sentence == si:
                     continue
                 ov = _overlap(rest, words[ci])
                 if ov >= OVERLAP_MIN and (best is None or ov > best[0]):
@@ -212,32 +239,50 @@ def find_disputes(
                 break
             # 3. An anaphor ("rejected the Kremlin's account", "offered no evidence for the claim", "he made the
             #    remark despite reports …"): the nearest earlier quoted claim, by the named speaker if one is named.
-            earlier = [ci for ci, c in enumerate(cands) if c.sentence < si and c.quote is not None]
             owner = _POSSESSIVE.search(cue)
             if owner:
-                earlier = [ci for ci in earlier if _introduced_as(text, cands[ci], owner.group(1), mentions)]
+                word = owner.group(1)
+                if word not in by_owner:
+                    by_owner[word] = [
+                        ci
+                        for ci, c in enumerate(cands)
+                        if c.quote is not None and _introduced_as(text, c, word, mentions, introduced)
+                    ]
+                earlier = [ci for ci in by_owner[word] if cands[ci].sentence < si]
             else:
-                earlier = [ci for ci in earlier if cands[ci].sentence >= lo]
+                earlier = [ci for ci in within(lo, si - 1) if cands[ci].quote is not None]
             if earlier:
                 evidence = _content(text[ev_start:ev_end])
                 add(max(earlier, key=lambda ci: (_overlap(evidence, words[ci]), ci)), ev_start, ev_end, family, at)
             break  # one cue family per sentence
-    # A second speaker saying the opposite.
+    # A second speaker saying the opposite: pairs sharing at least three content words, found through an index
+    # of the words (not by comparing every pair: long documents).
+    keys = [_speaker_key(c) if c.score >= OPPOSITE_MIN_SCORE else None for c in cands]
+    postings: dict[str, list[int]] = {}
+    for ci, k in enumerate(keys):
+        if k is not None:
+            for w in words[ci]:
+                postings.setdefault(w, []).append(ci)
+    negated: dict[int, bool] = {}
+
+    def negation(ci: int) -> bool:
+        if ci not in negated:
+            negated[ci] = bool(_NEGATION.search(text[cands[ci].start : cands[ci].end]))
+        return negated[ci]
+
     for i, a in enumerate(cands):
-        ka = _speaker_key(a)
-        if ka is None or a.score < OPPOSITE_MIN_SCORE:
+        ka = keys[i]
+        if ka is None:
             continue
-        neg_a = bool(_NEGATION.search(text[a.start : a.end]))
-        for j in range(i + 1, len(cands)):
+        shared: dict[int, int] = {}
+        for w in words[i]:
+            post = postings[w]
+            for j in post[bisect.bisect_right(post, i) :]:
+                shared[j] = shared.get(j, 0) + 1
+        for j in sorted(j for j, n in shared.items() if n >= 3):
             b = cands[j]
-            kb = _speaker_key(b)
-            if kb is None or kb == ka or b.sentence == a.sentence or b.score < OPPOSITE_MIN_SCORE:
+            if keys[j] == ka or b.sentence == a.sentence:
                 continue
-            shared = len(words[i] & words[j])
-            if (
-                shared >= 3
-                and _overlap(words[i], words[j]) >= OPPOSITE_OVERLAP_MIN
-                and neg_a != bool(_NEGATION.search(text[b.start : b.end]))
-            ):
+            if _overlap(words[i], words[j]) >= OPPOSITE_OVERLAP_MIN and negation(i) != negation(j):
                 add(i, b.start, b.end, OPPOSITE, None)
     return found

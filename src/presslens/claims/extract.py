@@ -8,6 +8,7 @@ the check-worthiness model; questions are damped (a question asserts nothing), a
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -60,14 +61,32 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 def candidates(analysis: Analysis, sentences: list[tuple[int, int]]) -> list[Candidate]:
     text = analysis.text
     out: list[Candidate] = []
+    index = _QuotesByStart(analysis.quotes)
     for i, (s, e) in enumerate(sentences):
-        quotes = [q for q in analysis.quotes if q.start < e and q.end > s]
+        quotes = [q for q in index.starting(s - index.longest, e) if q.start < e and q.end > s]
         pieces = [p for q in quotes for p in _quote_pieces(text, q, s, e)] if quotes else [(s, e, None)]
         for ps, pe, q in pieces:
             ps, pe = _trim(text, ps, pe)
             if len(text[ps:pe].split()) >= MIN_WORDS:
                 out.append(Candidate(ps, pe, i, q))
     return out
+
+
+class _QuotesByStart:
+    """The quotes by start offset, for "which quotes overlap this range" without scanning them all (long
+    documents); answers in the quotes' own order."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        order = sorted(range(len(quotes)), key=lambda n: quotes[n].start)
+        self._starts = [quotes[n].start for n in order]
+        self._order = order
+        self.longest = max((q.end - q.start for q in quotes), default=0)
+
+    def starting(self, lo: int, hi: int) -> list[Quote]:
+        """The quotes whose start is in ``lo:hi``."""
+        a, b = bisect.bisect_left(self._starts, lo), bisect.bisect_left(self._starts, hi)
+        return [self.quotes[n] for n in sorted(self._order[a:b])]
 
 
 def _quote_pieces(text: str, q: Quote, s: int, e: int) -> list[tuple[int, int, Quote]]:

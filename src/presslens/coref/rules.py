@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,9 @@ class SpeakerResolver:
                     cands.append(_Candidate(head.i, e.id, head.dep_ in _SUBJECT))
         cands.sort(key=lambda c: c.token)
         self._cands = cands
-        self._speakers: list[_Candidate] = []
+        self._cand_tokens = [c.token for c in cands]
+        self._speakers: list[_Candidate] = []  # in the order they were resolved
+        self._speakers_by_token: list[tuple[int, int, _Candidate]] = []  # (token, order): sorted
         self._exclude: frozenset[str] = frozenset()
         self._groups: list[tuple[int, str]] = []  # unnamed plural speakers ("the unions"), for "they"
 
@@ -97,12 +100,14 @@ class SpeakerResolver:
         if entity and low in PRONOUNS_PERSON and entity not in self.index.gender:
             self.index.gender[entity] = PRONOUNS_PERSON[low]
         if entity:
-            self._speakers.append(_Candidate(tok.i, entity, True))
+            spoke = _Candidate(tok.i, entity, True)
+            bisect.insort(self._speakers_by_token, (tok.i, len(self._speakers), spoke), key=lambda x: x[:2])
+            self._speakers.append(spoke)
             name = self.index.by_id(entity).name
         elif low in PRONOUNS_GROUP and self._groups:
             name = self._groups[-1][1]  # "The unions said … they said": the last group that spoke
         else:
-            name = None if tok.pos_ == "PRON" else _name_from_text(doc, tok, start, end)
+            name = None if tok.pos_ == "PRON" else _name_from_text(text, tok, start, end)
             if tok.tag_ in ("NNS", "NNPS"):
                 self._groups.append((tok.i, text[start:end]))
         return Speaker(start, end, text[start:end], name, entity)
@@ -146,11 +151,19 @@ class SpeakerResolver:
     def _sentence(self, token_i: int) -> int:
         return bisect.bisect_right(self._sent_starts, token_i) - 1
 
-    def _before(self, token_i: int) -> list[_Candidate]:
-        cut = bisect.bisect_left([c.token for c in self._cands], token_i)
-        merged = self._cands[:cut] + [s for s in self._speakers if s.token < token_i]
-        merged.sort(key=lambda c: c.token)
-        return merged
+    def _before(self, token_i: int) -> Iterator[_Candidate]:
+        """The mentions and speakers before the token, nearest first (by token; on a tie the speakers, the
+        latest first, then the mentions): lazily, so that a long document costs only the lookback used."""
+        cands, speakers = self._cands, self._speakers_by_token
+        i = bisect.bisect_left(self._cand_tokens, token_i) - 1
+        j = bisect.bisect_left(speakers, token_i, key=lambda x: x[0]) - 1
+        while i >= 0 or j >= 0:
+            if j >= 0 and (i < 0 or speakers[j][0] >= cands[i].token):
+                yield speakers[j][2]
+                j -= 1
+            else:
+                yield cands[i]
+                i -= 1
 
     def _compatible(self, entity: str, gender: str) -> bool:
         if self._entity_type.get(entity) != "PERSON":
@@ -159,24 +172,38 @@ class SpeakerResolver:
         return known is None or known == gender
 
     def _pronoun(self, tok: Token, gender: str) -> str | None:
-        before = [
-            c for c in self._before(tok.i) if self._compatible(c.entity, gender) and c.entity not in self._exclude
-        ]
-        if not before:
-            return None
+        """The nearest salient compatible mention within the window, else the nearest compatible one within it,
+        else the last compatible speaker before, else the nearest compatible mention anywhere before."""
         here = self._sentence(tok.i)
-        near = [c for c in before if here - self._sentence(c.token) <= _WINDOW_SENTENCES]
-        salient = [c for c in near if c.salient]
-        if salient:
-            return salient[-1].entity
-        if near:
-            return near[-1].entity
-        spoke = [s for s in self._speakers if s.token < tok.i and s.entity in {c.entity for c in before}]
-        return spoke[-1].entity if spoke else before[-1].entity
+        nearest: _Candidate | None = None
+        for c in self._before(tok.i):
+            if not (self._compatible(c.entity, gender) and c.entity not in self._exclude):
+                continue
+            if here - self._sentence(c.token) > _WINDOW_SENTENCES:
+                break
+            if c.salient:
+                return c.entity
+            nearest = nearest or c
+        if nearest is not None:
+            return nearest.entity
+        farther = next(
+            (c for c in self._before(tok.i) if self._compatible(c.entity, gender) and c.entity not in self._exclude),
+            None,
+        )
+        if farther is None:
+            return None
+        # A speaker before the token is itself one of the compatible mentions before it when it is compatible.
+        spoke = (
+            s
+            for s in reversed(self._speakers)
+            if s.token < tok.i and self._compatible(s.entity, gender) and s.entity not in self._exclude
+        )
+        last = next(spoke, None)
+        return last.entity if last is not None else farther.entity
 
     def _group(self, tok: Token) -> str | None:
         here = self._sentence(tok.i)
-        for c in reversed(self._before(tok.i)):
+        for c in self._before(tok.i):
             if here - self._sentence(c.token) > _WINDOW_SENTENCES:
                 break
             if self._entity_type.get(c.entity) in ("ORG", "NORP", "GPE") and c.salient:
@@ -195,7 +222,7 @@ class SpeakerResolver:
 
     def _most_recent(self, entity_ids: list[str], token_i: int) -> str | None:
         wanted = set(entity_ids)
-        for c in reversed(self._before(token_i)):
+        for c in self._before(token_i):
             if c.entity in wanted:
                 return c.entity
         return entity_ids[0] if entity_ids else None
@@ -206,11 +233,11 @@ def _head_token(doc: Doc, start: int, end: int) -> Token | None:
     return span.root if span is not None and len(span) else None
 
 
-def _name_from_text(doc: Doc, tok: Token, start: int, end: int) -> str | None:
+def _name_from_text(text: str, tok: Token, start: int, end: int) -> str | None:
     """A readable name for an unresolved proper-noun speaker ("Fox News"); None for descriptions."""
     if tok.pos_ != "PROPN":
         return None
-    words = doc.text[start:end].split()
+    words = text[start:end].split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
     return " ".join(words) or None

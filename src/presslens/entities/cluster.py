@@ -11,6 +11,7 @@ Rules (no offline coreference package exists for English here, see docs/design.m
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,9 +71,15 @@ class EntityIndex:
     def add_mention(self, entity_id: str, span: Span) -> None:
         """Record a resolved pronoun or description as another mention of the entity."""
         mentions = self._ids[entity_id].mentions
-        if all(m.end <= span.start or m.start >= span.end for m in mentions):
-            mentions.append(span)
-            mentions.sort(key=lambda m: m.start)
+        # Sorted by start and never overlapping, so only the mentions either side of the new one can overlap it.
+        at = bisect.bisect_left(mentions, span.start, key=_start)
+        if any(m.end > span.start and m.start < span.end for m in mentions[max(0, at - 1) : at + 1]):
+            return
+        mentions.insert(bisect.bisect_right(mentions, span.start, key=_start), span)
+
+
+def _start(m: Span) -> int:
+    return m.start
 
 
 def _clean(doc: Doc, ent: SpacySpan) -> _Mention | None:
@@ -124,33 +131,47 @@ def cluster_entities(doc: Doc) -> EntityIndex:
     mentions = [m for ent in doc.ents if ent.label_ in KEPT_TYPES and (m := _clean(doc, ent))]
     persons: list[_Cluster] = []
     by_full: dict[str, _Cluster] = {}
+    # A person's name parts are those of its first mention: step 1 adds the longest mentions first, step 2 only
+    # one-word ones. So clusters are found through dictionaries, not by scanning them all (long documents).
+    by_first_last: dict[tuple[str, str], _Cluster] = {}
     # 1. people with two or more name parts, longest first, so short forms find them.
     for m in sorted((m for m in mentions if m.label == "PERSON" and len(m.parts) > 1), key=lambda m: -len(m.parts)):
         key = " ".join(m.parts)
-        cluster = by_full.get(key) or next(
-            (c for c in persons if c.name_parts[-1] == m.parts[-1] and c.name_parts[0] == m.parts[0]), None
-        )
+        cluster = by_full.get(key) or by_first_last.get((m.parts[0], m.parts[-1]))
         if cluster is None:
             cluster = _Cluster("PERSON")
             persons.append(cluster)
+            by_first_last[(m.parts[0], m.parts[-1])] = cluster
         by_full[key] = cluster
         cluster.mentions.append(m)
     surname: dict[str, list[_Cluster]] = {}
+    by_first: dict[str, list[_Cluster]] = {}
+    starts: dict[int, list[int]] = {}  # id(cluster) -> its mentions' starts, sorted
     for c in persons:
         surname.setdefault(c.name_parts[-1], []).append(c)
+        by_first.setdefault(c.name_parts[0], []).append(c)
+        starts[id(c)] = sorted(x.start for x in c.mentions)
+
+    def latest_before(c: _Cluster, start: int) -> int:
+        s = starts[id(c)]
+        at = bisect.bisect_left(s, start)
+        return s[at - 1] if at else -1
+
     others: dict[tuple[str, str], _Cluster] = {}
     # 2. one-word people and everything else, in text order (recency picks among namesakes).
     for m in sorted((m for m in mentions if not (m.label == "PERSON" and len(m.parts) > 1)), key=lambda m: m.start):
         word = m.parts[-1] if len(m.parts) == 1 else None
         if word and word in surname and (m.label == "PERSON" or doc[m.start].text[:1].isupper()):
             cands = surname[word]
-            cluster = max(cands, key=lambda c: max((x.start for x in c.mentions if x.start < m.start), default=-1))
+            cluster = max(cands, key=lambda c: latest_before(c, m.start))
             cluster.mentions.append(m)
+            bisect.insort(starts[id(cluster)], m.start)
             continue
         if word and m.label == "PERSON":
-            first = next((c for c in persons if c.name_parts[0] == word), None)
-            if first is not None and len([c for c in persons if c.name_parts[0] == word]) == 1:
-                first.mentions.append(m)
+            firsts = by_first.get(word, [])
+            if len(firsts) == 1:
+                firsts[0].mentions.append(m)
+                bisect.insort(starts[id(firsts[0])], m.start)
                 continue
         label = m.label
         other_key = (label, _key(m))
@@ -160,7 +181,11 @@ def cluster_entities(doc: Doc) -> EntityIndex:
             if label == "PERSON":
                 persons.append(cluster)
                 surname.setdefault(m.parts[-1], []).append(cluster)
+                by_first.setdefault(m.parts[0], []).append(cluster)
+                starts[id(cluster)] = []
         cluster.mentions.append(m)
+        if id(cluster) in starts:
+            bisect.insort(starts[id(cluster)], m.start)
     clusters = persons + [c for c in others.values() if c.label != "PERSON"]
     clusters.sort(key=lambda c: min(m.start for m in c.mentions))
     return _build_index(doc, clusters)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presslens.labels import TECHNIQUES
-from presslens.model import Analysis, Label, Paragraph, TechniqueSpan
+from presslens.model import Analysis, Label, Paragraph, Quote, TechniqueSpan
 from presslens.persuasion.data import lines_of
 from presslens.persuasion.lexical import load_bundle
 
@@ -54,8 +55,10 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
         threshold = models.get("paragraph_threshold", 0.4)
         analysis.models["techniques"] = FAST_MODEL_NAME
     techniques = []
+    index = _QuotesByStart(analysis.quotes)
     for technique, start, end, confidence in raw:
-        quote = next((q.id for q in analysis.quotes if q.start <= start and end <= q.end), None)
+        inside = index.starting(end - index.longest, start + 1)
+        quote = next((q.id for q in inside if q.start <= start and end <= q.end), None)
         techniques.append(TechniqueSpan(technique, start, end, text[start:end], round(confidence, 4), quote))
     analysis.techniques = techniques
     analysis.paragraphs = [
@@ -72,3 +75,20 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
     genre_probs = genre.predict_proba([text], X if genre.vectorizer is frames.vectorizer else None)[0]
     best = max(genre_probs, key=genre_probs.get)
     analysis.genre = Label(best, round(genre_probs[best], 4))
+
+
+class _QuotesByStart:
+    """The quotes by start offset, for "which quotes hold this range" without scanning them all (long
+    documents); answers in the quotes' own order."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        order = sorted(range(len(quotes)), key=lambda n: quotes[n].start)
+        self._starts = [quotes[n].start for n in order]
+        self._order = order
+        self.longest = max((q.end - q.start for q in quotes), default=0)
+
+    def starting(self, lo: int, hi: int) -> list[Quote]:
+        """The quotes whose start is in ``lo:hi``."""
+        a, b = bisect.bisect_left(self._starts, lo), bisect.bisect_left(self._starts, hi)
+        return [self.quotes[n] for n in sorted(self._order[a:b])]

@@ -62,6 +62,32 @@ class _Found:
     inherit: _Found | None = None  # same speaker as this earlier quote
 
 
+class _CueIndex:
+    """The cues by where their span (or reported content) starts: which cues can be near a quote mark, without
+    scanning them all for every mark (long documents). ``near`` gives cue positions in list order."""
+
+    def __init__(self, cues: list[_Cue]) -> None:
+        self.cues = cues
+        spans = sorted((c.span[0], n) for n, c in enumerate(cues))
+        self._span_keys = [k for k, _ in spans]
+        self._span_ids = [n for _, n in spans]
+        self.longest_span = max((c.span[1] - c.span[0] for c in cues), default=0)
+        contents = sorted((c.content[0], n) for n, c in enumerate(cues) if c.content)
+        self._content_keys = [k for k, _ in contents]
+        self._content_ids = [n for _, n in contents]
+        self.longest_content = max((c.content[1] - c.content[0] for c in cues if c.content), default=0)
+
+    def span_from(self, lo: int, hi: int) -> list[_Cue]:
+        """The cues whose span starts in ``lo:hi``, in list order."""
+        a, b = bisect.bisect_left(self._span_keys, lo), bisect.bisect_left(self._span_keys, hi)
+        return [self.cues[n] for n in sorted(self._span_ids[a:b])]
+
+    def content_from(self, lo: int, hi: int) -> list[_Cue]:
+        """The cues whose reported content starts in ``lo:hi``, in list order."""
+        a, b = bisect.bisect_left(self._content_keys, lo), bisect.bisect_left(self._content_keys, hi)
+        return [self.cues[n] for n in sorted(self._content_ids[a:b])]
+
+
 def extract_quotes(doc: Doc, index: EntityIndex) -> list[Quote]:
     text = doc.text
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
@@ -95,13 +121,20 @@ def extract_quotes(doc: Doc, index: EntityIndex) -> list[Quote]:
         if not _is_speaker_label(label, label_counts[label], index):
             continue
         start, end = m.end(), p_end
-        inside = [i for i, mk in enumerate(marks) if m.start() <= mk.start < end]
+        inside = list(range(bisect.bisect_left(mark_starts, m.start()), bisect.bisect_left(mark_starts, end)))
         verbatim = label.isupper() or label_counts[label] > 1
         kind: QuoteKind = "direct" if verbatim else ("mixed" if inside else "indirect")
         consumed.update(inside)
         found.append(_Found(kind, start, end, (m.end(1), m.end(1) + 1), label=(m.start(1), m.end(1))))
         label_spans.append((m.start(1), end))
-    cues = [c for c in cues if not any(a <= c.span[0] < b for a, b in label_spans)]
+    label_starts = [a for a, _ in label_spans]  # in text order, one a paragraph: no overlaps
+
+    def in_label(offset: int) -> bool:
+        j = bisect.bisect_right(label_starts, offset) - 1
+        return j >= 0 and label_spans[j][0] <= offset < label_spans[j][1]
+
+    cues = [c for c in cues if not in_label(c.span[0])]
+    cue_index = _CueIndex(cues)
 
     # Quotation-marked spans.
     previous: _Found | None = None
@@ -109,7 +142,7 @@ def extract_quotes(doc: Doc, index: EntityIndex) -> list[Quote]:
     for i, mk in enumerate(marks):
         if i in consumed:
             continue
-        f = _attribute_mark(doc, text, mk, i, marks, cues, previous, previous_mark, paragraphs, para_of)
+        f = _attribute_mark(doc, text, mk, i, marks, cue_index, previous, previous_mark, paragraphs, para_of)
         if f is not None:
             if f is not previous:
                 found.append(f)
@@ -300,7 +333,7 @@ def _attribute_mark(
     mk: QuoteMark,
     i: int,
     marks: list[QuoteMark],
-    cues: list[_Cue],
+    cue_index: _CueIndex,
     previous: _Found | None,
     previous_mark: QuoteMark | None,
     paragraphs: list[tuple[int, int]],
@@ -318,8 +351,8 @@ def _attribute_mark(
     def make(cue: _Cue) -> _Found:
         return _Found("direct", mk.start, mk.end, cue.span, cue.speaker)
 
-    # 1. inside a cue's reported content.
-    for c in cues:
+    # 1. inside a cue's reported content (it starts at most one content's length before the mark).
+    for c in cue_index.content_from(mk.start - cue_index.longest_content, mk.start + 3):
         if c.content and mk.start < c.content[1] and mk.end > c.content[0] and mk.start >= c.content[0] - 2:
             outside = text[c.content[0] : mk.start] + text[mk.end : c.content[1]]
             if not re.search(r"\w", outside):
@@ -330,7 +363,7 @@ def _attribute_mark(
     # 2. a cue right after: "…," he said / said Peskov.
     ended = inner.endswith(".") or text[mk.end : mk.end + 1] == "."
     if not ended:
-        for c in cues:
+        for c in cue_index.span_from(mk.end, mk.end + _MAX_GAP):
             gap = text[mk.end : c.span[0]]
             if mk.end <= c.span[0] < min(next_start, p_end + 1, mk.end + _MAX_GAP) and not _TERMINAL.search(gap):
                 if c.speaker is not None and c.speaker.idx >= prev_end and not (mk.start <= c.speaker.idx < mk.end):
@@ -338,7 +371,7 @@ def _attribute_mark(
                     return make(c)
                 break
     # 3. a cue right before: he said: "…" / he told reporters, "…".
-    for c in reversed(cues):
+    for c in reversed(cue_index.span_from(mk.start - _MAX_GAP - cue_index.longest_span, mk.start)):
         if prev_end <= c.span[0] < mk.start and c.span[0] >= p_start and mk.start - c.span[1] <= _MAX_GAP:
             gap = text[c.span[1] : mk.start]
             if _TERMINAL.search(gap) or (
@@ -373,7 +406,7 @@ def _attribute_mark(
     heading = para_start and not text[mk.end : p_end].strip() and _is_heading(inner)
     # 5a. a quote paragraph introduced by the previous paragraph's cue and colon: "Smith wrote:"
     if para_start and p > 0 and text[paragraphs[p - 1][0] : paragraphs[p - 1][1]].rstrip().endswith(":"):
-        intro = [c for c in cues if paragraphs[p - 1][0] <= c.span[0] < paragraphs[p - 1][1]]
+        intro = cue_index.span_from(paragraphs[p - 1][0], paragraphs[p - 1][1])
         if intro:
             intro[-1].used_direct = True
             return make(intro[-1])
@@ -472,10 +505,11 @@ def _resolve(doc: Doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
     for prev, f in zip(by_start, by_start[1:], strict=False):
         if text[prev.start : prev.end].rstrip("\"'\u201d\u2019 ").endswith("?"):
             asked_by[id(f)] = frozenset({id(prev)})
+    by_id = {id(f): f for f in by_start}
     order = sorted(found, key=lambda f: f.speaker_token.idx if f.speaker_token is not None else f.start)
     for f in order:
         if f.speaker_token is not None:
-            askers = [p for p in by_start if id(p) in asked_by.get(id(f), ())]
+            askers = [by_id[i] for i in asked_by.get(id(f), ())]  # the one quote before it (not a scan)
             exclude = frozenset(p.speaker.entity for p in askers if p.speaker and p.speaker.entity)
             f.speaker = resolver.resolve(f.speaker_token, exclude if f.speaker_token.pos_ == "PRON" else frozenset())
         elif f.label is not None:
