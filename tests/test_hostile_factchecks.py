@@ -126,6 +126,27 @@ def test_lone_surrogate_record_is_reported_and_skipped(tmp_path):
     recs = list(read_records(listed))
     assert [r.id for r in recs if isinstance(r, FactCheck)] == ["s1", "s4"]
     assert sum(isinstance(r, RecordError) for r in recs) == 2
+    # a surrogate pair is a character like any other
+    pair = tmp_path / "pair.jsonl"
+    pair.write_text('{"id": "p1", "claim_reviewed": "A smile \\ud83d\\ude00 here"}\n')
+    assert [r.claim_reviewed for r in read_records(pair)] == ["A smile \U0001f600 here"]
+
+
+def test_records_from_the_python_api_are_checked_too(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        report = kb.import_records(
+            [
+                FactCheck("a", "Fine"),
+                FactCheck("b\ud800", "Bad id"),
+                FactCheck("c", "Bad claim \udfff"),
+                FactCheck("d", "Bad date", date="2022-13-45"),
+                FactCheck("e", "Stated", date="stated on March 3, 2019 in a post"),
+            ]
+        )
+        assert (report.added, len(report.errors), len(report.warnings)) == (3, 2, 1)
+        assert report.errors[0].where == "id b\\ud800" and "surrogate" in report.errors[1].reason
+        recs = {r.id: r for r in kb.records()}
+        assert recs["d"].date is None and recs["d"].date_raw == "2022-13-45" and recs["e"].date == "2019-03-03"
 
 
 # -- item 8: dates ---------------------------------------------------------------------------------
@@ -136,7 +157,8 @@ def test_dates_are_validated_and_list_sorts_newest_first(tmp_path):
     assert r.returncode == 0 and "9 added" in r.stderr  # a bad date is a warning, not a skipped record
     for bad in ("2022-13-45", "not a date", "2021-02-30"):
         assert bad in r.stderr
-    assert sum("warning" in line for line in r.stderr.splitlines()) == 4
+    assert sum(line.startswith("  warning id d") for line in r.stderr.splitlines()) == 4
+    assert "4 imported without a valid date" in r.stderr
     r = run("factchecks", "list", "--kb", kb, "--json")
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     dates = {x["id"]: x["date"] for x in rows}

@@ -79,12 +79,15 @@ def run_import(args: argparse.Namespace) -> int:
                 on_warning=None if args.quiet else lambda w: log(safe_for_terminal(f"  warning {w}")),
             )
             total_errors += len(report.errors)
+            warned = f", {len(report.warnings)} imported without a valid date" if report.warnings else ""
             log(
-                f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-                f"{len(report.errors)} skipped"
+                safe_for_terminal(
+                    f"{path}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+                    f"{len(report.errors)} skipped{warned}"
+                )
             )
         t1 = time.time()
-        log(f"knowledge base {kb.path}: {len(kb)} fact-checks (import {t1 - t0:.1f}s)")
+        log(safe_for_terminal(f"knowledge base {kb.path}: {len(kb)} fact-checks (import {t1 - t0:.1f}s)"))
         if not args.no_embed and kb.missing_embeddings(encoder_name()):
             if encoder_available():
                 n = kb.build_index(load_encoder())

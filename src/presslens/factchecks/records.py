@@ -20,7 +20,7 @@ import json
 import re
 import tarfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -110,6 +110,19 @@ def make_record(fields: dict[str, Any]) -> FactCheck:
     if written is not None and written != rec.date:
         rec.date_raw = written[:MAX_DATE_RAW_CHARS]
     rec.id = _text(fields.get("id"), "id") or rec.url or _digest(rec)
+    return rec
+
+
+def checked(rec: FactCheck) -> FactCheck:
+    """A record made elsewhere (the Python API) held to what ``make_record`` guarantees: valid Unicode text,
+    and a real date or none (what was written then kept in ``date_raw``). ``ValueError`` says what is wrong."""
+    for name in (*FIELDS, "date_raw"):
+        value = getattr(rec, name)
+        bad = _SURROGATE.search(value) if isinstance(value, str) else None
+        if bad:
+            raise ValueError(f"{name} holds a lone surrogate ({ascii(bad.group())[1:-1]}), which is not valid Unicode")
+    if rec.date is not None and parse_date(rec.date) != rec.date:
+        return replace(rec, date=parse_date(rec.date), date_raw=rec.date_raw or rec.date)
     return rec
 
 

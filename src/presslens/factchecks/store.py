@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from presslens.errors import PressLensError
-from presslens.factchecks.records import FIELDS, FactCheck, Parsed, RecordError, parse_date
+from presslens.factchecks.records import FIELDS, FactCheck, Parsed, RecordError, checked, parse_date
 
 if TYPE_CHECKING:
     from presslens.factchecks.encoder import Encoder
@@ -179,13 +179,22 @@ class KnowledgeBase:
         seen: set[str] = set()
         now = datetime.now(UTC).isoformat(timespec="seconds")
         cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
         try:
-            for rec in records:
-                if isinstance(rec, RecordError):
-                    report.errors.append(rec)
+            cur.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise PressLensError(f"{self.path}: cannot write to the knowledge base ({exc}); try again") from None
+        try:
+            for parsed in records:
+                if isinstance(parsed, FactCheck):
+                    try:
+                        rec = checked(parsed)
+                    except ValueError as exc:
+                        shown = parsed.id.encode("utf-8", "backslashreplace").decode("utf-8")
+                        parsed = RecordError(f"id {shown}", str(exc))
+                if isinstance(parsed, RecordError):
+                    report.errors.append(parsed)
                     if on_error:
-                        on_error(rec)
+                        on_error(parsed)
                     continue
                 if rec.id in seen:
                     err = RecordError(f"id {rec.id}", "duplicate of an earlier record in this import; kept the first")
@@ -219,6 +228,9 @@ class KnowledgeBase:
                 else:
                     report.unchanged += 1
             cur.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # disk full, a read-only file: the previous state is kept
+            cur.execute("ROLLBACK")
+            raise PressLensError(f"{self.path}: cannot write to the knowledge base ({exc}); nothing imported") from None
         except BaseException:
             cur.execute("ROLLBACK")
             raise
