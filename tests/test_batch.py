@@ -167,27 +167,23 @@ sys.exit(main(["analyze", "--only", "crashing", "--workers", "2", "--no-progress
     ]
 
 
+@pytest.mark.parametrize("fmt", ["json", "text", "html"])
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_the_hostile_40_record_batch_writes_the_39_good_ones(tmp_path, workers):
-    out = tmp_path / "out.jsonl"
-    r = run(
-        "analyze",
-        "--only",
-        "quotes",
-        "--no-progress",
-        "--format",
-        "json",
-        "--workers",
-        workers,
-        "-o",
-        str(out),
-        str(BATCH40),
-    )
+def test_the_hostile_40_record_batch_writes_the_39_good_ones(tmp_path, workers, fmt):
+    out = tmp_path / f"out.{fmt}"
+    args = ["--only", "quotes", "--no-progress", "--format", fmt, "--workers", workers, "-o", str(out)]
+    r = run("analyze", *args, str(BATCH40))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "1 of 40 input(s) could not be analysed" in r.stderr and "StopIteration" not in r.stderr
     bad = [line for line in r.stderr.splitlines() if line.startswith("  ")]
-    assert len(bad) == 1 and "bad" in bad[0] or "batch40.jsonl:21" in bad[0], r.stderr
-    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == GOOD40
+    assert len(bad) == 1 and ("bad" in bad[0] or "batch40.jsonl:21" in bad[0]), r.stderr
+    written = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert [json.loads(line)["id"] for line in written.splitlines()] == GOOD40
+    elif fmt == "text":
+        assert [line[2:] for line in written.splitlines() if line.startswith("# ")] == GOOD40
+    else:
+        assert written.count('<section class="article"') == 39 and written.count("<!DOCTYPE html>") == 1
 
 
 @pytest.mark.parametrize("fmt", ["json", "text", "html"])
