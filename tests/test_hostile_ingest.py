@@ -135,6 +135,16 @@ def test_stdin_larger_than_the_limit_is_one_line():
     assert r.returncode == 1 and "too large" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
+def test_oversized_record_in_a_json_lines_file_is_skipped_and_the_next_read(tmp_path):
+    p = tmp_path / "big.jsonl"
+    ok = json.dumps({"id": "ok", "text": SAID})
+    big = json.dumps({"id": "big", "text": "word " * 50_000})
+    p.write_text("\n".join([ok, big, json.dumps({"id": "nx", "text": SAID})]) + "\n")
+    found = items(p, max_bytes=len(ok))  # a record exactly at the limit is read
+    assert [a.id for a in found if isinstance(a, Article)] == ["ok", "nx"]
+    assert errors(found) == {f"{p}:2": f"record too large (250 KB; the limit is {len(ok)} bytes, see --max-bytes)"}
+
+
 def test_small_limits_are_written_in_bytes(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("word " * 100, encoding="utf-8")
@@ -232,6 +242,16 @@ def test_deeply_nested_record_is_one_error_and_the_others_are_read(tmp_path):
     found = items(p)
     assert [a.id for a in found if isinstance(a, Article)] == ["a", "c"]
     assert errors(found) == {f"{p}:2": "JSON nested too deeply"}
+
+
+def test_deep_nesting_and_lone_surrogate_on_stdin():
+    deep = '{"id":"d","text":"x","extra":' + "[" * 100_000 + "]" * 100_000 + "}"
+    bad = '{"id":"bad","text":"Bob Smith said \\"hi \\ud800 there.\\""}'
+    stdin = "\n".join([json.dumps({"id": "a", "text": SAID}), deep, bad, json.dumps({"id": "c", "text": SAID})])
+    r = run_cli("analyze", "-", "--format", "json", "--only", "quotes", "--workers", "1", "--no-progress", stdin=stdin)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == ["a", "c"]
+    assert "-:2: JSON nested too deeply" in r.stderr and "-:3: text holds an unpaired surrogate (\\ud800)" in r.stderr
 
 
 # --- item 1 (input part): lone surrogates ---------------------------------------------------------------------
