@@ -280,6 +280,15 @@ def test_api_rejects_what_is_not_an_article(value):
     assert "str, bytes or a pathlib.Path" in str(info.value) and "\n" not in str(info.value)
 
 
+def test_api_checks_the_id_and_metadata_keywords():
+    with pytest.raises(InputError, match='"id" must be a string, not a number'):
+        presslens.analyze(SAID, id=5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match='"url" must be a string, not an object'):
+        presslens.analyze(SAID, url={"a": 1})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r'"author" holds an unpaired surrogate \(\\udc00\)'):
+        presslens.analyze(SAID, author="Jo \udc00")
+
+
 def test_api_lone_surrogate_is_an_input_error():
     with pytest.raises(InputError, match=r"unpaired surrogate \(\\ud800\)"):
         presslens.analyze('Bob Smith said "hi \ud800 there."')

@@ -124,6 +124,8 @@ def article_from_input(
     a file name); ``bytes`` are decoded as a file's are (UTF-8, or UTF-16/32 with a byte-order mark); a
     ``pathlib.Path`` (any ``os.PathLike``) is read as the command reads a .txt or .html file, its stem the default
     id. Anything else, a JSON Lines file or a directory is an ``InputError``."""
+    if id is not None:
+        id = check_field("id", id, "<id>")
     if isinstance(value, os.PathLike):
         path = Path(os.fsdecode(value))
         if path.is_dir() or path.suffix.lower() in JSONL_SUFFIXES:
