@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,6 +17,15 @@ HERE = Path(__file__).parent
 ARTICLES = HERE / "articles"
 REPO = HERE.parent
 SHARED = REPO.parent / "shared" / "data"
+
+try:  # Hypothesis profiles for tests/test_properties.py (docs/robustness.md); HYPOTHESIS_PROFILE=thorough for more
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", max_examples=20, deadline=None, print_blob=True)
+    _hypothesis_settings.register_profile("thorough", max_examples=300, deadline=None, print_blob=True)
+    _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # the dev extra is not installed: test_properties.py is skipped
+    pass
 
 
 @cache
