@@ -73,6 +73,9 @@ def test_html_report_stays_escaped(tmp_path, workers):
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
     assert len(re.findall(r"<script", page)) == 1  # the report's own
     assert "Dan Okafor" in page
+    r = run("analyze", "--no-progress", "--no-kb", "--workers", workers, "--format", "html", str(ESCAPES))
+    assert_terminal_safe(r.stdout)  # the page printed to the terminal
+    assert "Dan Okafor" in r.stdout
 
 
 def test_error_lines_neutralise_escapes_in_file_names_and_ids(tmp_path):

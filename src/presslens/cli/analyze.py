@@ -215,7 +215,10 @@ class OutputFile:
 # overrides; and lone surrogates, which cannot be written as UTF-8. They only occur inside JSON strings, where
 # the \uXXXX escape is the same value to any JSON reader.
 _JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# In the HTML report (which may be printed to a terminal too): controls and lone surrogates, which HTML does
+# not allow, as U+FFFD; bidi overrides as character references, which a browser renders the same.
+_HTML_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _json_escape(m: re.Match[str]) -> str:
@@ -239,7 +242,7 @@ def write(
             good = [a for a in good if _renders(render_html, a, failed)]
             page = render_html(good if len(good) > 1 else good[0]) if good else ""
         if good:
-            out.write(_SURROGATE.sub("\ufffd", page))
+            out.write(_BIDI.sub(lambda m: f"&#x{ord(m.group()):x};", _HTML_CONTROL.sub("\ufffd", page)))
         return len(good)
     for a in analyses:
         try:
