@@ -90,7 +90,8 @@ def failing_component():
         def __call__(self, analysis, doc) -> None:
             if "PRESSLENS_TEST_FAIL" in analysis.text:
                 raise RuntimeError("boom")
-            analysis.extensions["failing"] = False
+            unpicklable = "PRESSLENS_TEST_UNPICKLABLE" in analysis.text
+            analysis.extensions["failing"] = (lambda: 0) if unpicklable else False
 
         def finish(self, analyses) -> None:
             if any("PRESSLENS_TEST_FINISH" in a.text for a in analyses):
@@ -107,6 +108,14 @@ def test_a_failing_component_or_finish_hook_fails_only_its_record(failing_compon
     assert [r.source if isinstance(r, InputError) else r.id for r in out] == [a.id for a in articles]
     failed = {r.source: str(r) for r in out if isinstance(r, InputError)}
     assert set(failed) == {"r03", "r12"} and "boom" in failed["r03"] and "finish boom" in failed["r12"]
+
+
+def test_a_result_that_cannot_be_sent_back_from_a_worker_fails_alone(failing_component):
+    """A worker's results travel pickled: one that cannot be fails the chunk, whose records run again alone."""
+    articles = _articles(12, {5: '"PRESSLENS_TEST_UNPICKLABLE," Ann Lee said.'})
+    out = list(presslens.analyze_many(articles, components=("failing",), workers=2, chunk_size=4))
+    assert [r.source if isinstance(r, InputError) else r.id for r in out] == [a.id for a in articles]
+    assert [r.source for r in out if isinstance(r, InputError)] == ["r05"]
 
 
 @pytest.fixture(params=["exit", "sigkill"])
