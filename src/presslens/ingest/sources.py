@@ -178,13 +178,13 @@ def _decode(data: bytes, source: str) -> str:
             except UnicodeDecodeError as exc:
                 raise InputError(
                     source,
-                    f"not {name} text, though it starts with a {name} byte-order mark (bad data at byte "
-                    f"{exc.start + len(bom)})",
+                    f"not UTF-8 text, nor {name} though it starts with a {name} byte-order mark (bad data at byte "
+                    f"{exc.start + len(bom)}); convert it to UTF-8",
                 ) from None
-            # A byte-order mark in front of binary data: text has no NULs and at least one space or line break.
-            if "\x00" in text or (text.strip() and not any(c.isspace() for c in text)):
-                raise InputError(source, "binary file, not text")
-            return text
+            # Text has no NULs and some space or line break; anything else had a BOM by chance: checked as below.
+            if "\x00" not in text and (not text.strip() or any(c.isspace() for c in text)):
+                return text
+            break
     if b"\x00" in data[:8192]:
         raise InputError(source, "binary file, not text")
     try:
