@@ -111,6 +111,22 @@ def test_deeply_nested_tar_member_and_html_block_are_skipped(tmp_path):
     assert imported(kb) == ["https://x.org/p", "vclaim-1", "vclaim-3"]
 
 
+def test_a_number_too_long_for_python_and_a_csv_field_too_long_for_csv_skip_their_record_only(tmp_path):
+    long = "9" * 5000
+    jl = tmp_path / "long.jsonl"
+    jl.write_text(json.dumps(good("a", "Fine")) + f'\n{{"id": "b", "claim_reviewed": "x", "n": {long}}}\n')
+    listed = tmp_path / "long.json"
+    listed.write_text(f'[{{"id": "c", "claim_reviewed": "Fine"}}, {{"id": "d", "claim_reviewed": "x", "n": -{long}}}]')
+    table = tmp_path / "long.csv"
+    table.write_text(f'id,claim_reviewed\ne,Fine\nf,"{"x" * 200_000}"\ng,Also fine\n')
+    kb = str(tmp_path / "kb.sqlite")
+    r = run("factchecks", "import", str(jl), str(listed), str(table), "--kb", kb, "--no-embed")
+    one_line_errors(r.stderr)
+    assert r.returncode == 1 and r.stderr.count("a number longer than 4000 digits") == 2
+    assert f"{table}:3: not a valid CSV record" in r.stderr
+    assert imported(kb) == ["a", "c", "e", "g"]
+
+
 # -- item 3: lone surrogates -----------------------------------------------------------------------
 def test_lone_surrogate_record_is_reported_and_skipped(tmp_path):
     kb = str(tmp_path / "kb.sqlite")

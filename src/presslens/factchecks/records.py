@@ -161,17 +161,30 @@ def parse_date(value: str | None) -> str | None:
 
 
 # -- JSON, however deep ----------------------------------------------------------------------------
+MAX_INT_DIGITS = 4000  # Python refuses to convert longer integers (sys.get_int_max_str_digits, 4300)
 _TOO_DEEP = "\x00presslens: nested too deep\x00"  # stands for a cut-off value; no real text holds NULs
+_TOO_LONG = "\x00presslens: number too long\x00"
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 TOO_DEEP_REASON = f"nested deeper than {MAX_JSON_DEPTH} levels"
+_REASONS = {_TOO_DEEP: TOO_DEEP_REASON, _TOO_LONG: f"a number longer than {MAX_INT_DIGITS} digits"}
 
 
 def loads(text: str | bytes) -> tuple[Any, bool]:
     """Parsed JSON and whether a part had to be cut off: JSON nested so deep that the parser would exhaust
-    Python's stack has every value below ``MAX_JSON_DEPTH`` levels replaced by a marker (``holds_cut``), so the
-    rest of the document (the other records) is still read. Invalid JSON raises ``json.JSONDecodeError``."""
+    Python's stack has every value below ``MAX_JSON_DEPTH`` levels replaced by a marker, and so has an integer
+    too long for Python to convert (``cut_reason`` finds them), so the rest of the document (the other records)
+    is still read. Invalid JSON raises ``json.JSONDecodeError``."""
+    cut_number = False
+
+    def parse_int(digits: str) -> int | str:
+        nonlocal cut_number
+        if len(digits.lstrip("-")) <= MAX_INT_DIGITS:
+            return int(digits)
+        cut_number = True
+        return _TOO_LONG
+
     try:
-        return json.loads(text), False
+        return json.loads(text, parse_int=parse_int), cut_number
     except RecursionError:
         pass
     if isinstance(text, bytes):
@@ -191,13 +204,13 @@ def loads(text: str | bytes) -> tuple[Any, bool]:
             depth -= 1
     parts.append(text[last:] if cut < 0 else text[last:cut])  # an unclosed deep part: invalid JSON, said so
     try:
-        return json.loads("".join(parts)), True
+        return json.loads("".join(parts), parse_int=parse_int), True
     except RecursionError:  # not reached for well-formed JSON; a broken one may fool the bracket count
         raise json.JSONDecodeError(TOO_DEEP_REASON, text, 0) from None
 
 
-def holds_cut(data: Any) -> bool:
-    """Whether parsed JSON holds a part ``loads`` cut off."""
+def cut_reason(data: Any) -> str | None:
+    """Why parsed JSON is not whole (it holds a part ``loads`` cut off), or None."""
     stack = [data]
     while stack:
         node = stack.pop()
@@ -205,9 +218,9 @@ def holds_cut(data: Any) -> bool:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-        elif node == _TOO_DEEP:
-            return True
-    return False
+        elif isinstance(node, str) and node in _REASONS:
+            return _REASONS[node]
+    return None
 
 
 # -- ClaimReview ---------------------------------------------------------------------------------
@@ -277,12 +290,14 @@ def _from_json_value(data: Any, where: str, cut: bool = False) -> Iterator[Parse
         elif isinstance(data, list) and data and all(_is_flat(x) for x in data):
             reviews = data
         else:
-            yield RecordError(where, TOO_DEEP_REASON if cut else "no ClaimReview object found")
+            deep = cut and cut_reason(data) == TOO_DEEP_REASON
+            yield RecordError(where, TOO_DEEP_REASON if deep else "no ClaimReview object found")
             return
     for i, obj in enumerate(reviews, 1):
         here = where if len(reviews) == 1 else f"{where}[{i}]"
-        if cut and holds_cut(obj):
-            yield RecordError(here, TOO_DEEP_REASON)
+        reason = cut_reason(obj) if cut else None
+        if reason:
+            yield RecordError(here, reason)
             continue
         try:
             yield make_record(claim_review_fields(obj) if _is_claim_review(obj) else obj)
@@ -351,7 +366,15 @@ def _csv(raw: str, where: str) -> Iterator[Parsed]:
     if not reader.fieldnames or not ({"claim_reviewed", "claim"} & {f.strip() for f in reader.fieldnames}):
         yield RecordError(where, "CSV needs a claim_reviewed (or claim) column")
         return
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over csv's limit (128 KB): that record only; the reader goes on
+            yield RecordError(f"{where}:{reader.line_num + 1}", f"not a valid CSV record ({exc})")
+            continue
         here = f"{where}:{reader.line_num}"
         try:
             yield make_record({(k or "").strip(): v for k, v in row.items()})
@@ -378,7 +401,7 @@ def _html(raw: str, where: str) -> Iterator[Parsed]:
         if list(find_claim_reviews(data)):
             found = True
             yield from _from_json_value(data, f"{where}#ld{i}", cut)
-        elif cut:  # nesting too deep to tell whether a ClaimReview is in there: said so
+        elif cut and cut_reason(data) == TOO_DEEP_REASON:  # too deep to tell whether a ClaimReview is in there
             found = True
             yield RecordError(f"{where}#ld{i}", TOO_DEEP_REASON)
     if not found:
@@ -409,8 +432,9 @@ def _politifact_one(raw: bytes, stem: str, where: str) -> Parsed:
         data, cut = loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        if cut:
-            raise ValueError(TOO_DEEP_REASON)
+        reason = cut_reason(data) if cut else None
+        if reason:
+            raise ValueError(reason)
         return politifact_record(data, stem)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return RecordError(where, "not valid JSON")
