@@ -20,7 +20,7 @@ from presslens import registry
 from presslens.errors import InputError, PressLensError
 from presslens.ingest import Article, article_from_input
 from presslens.model import Analysis
-from presslens.nlp import load_pipeline
+from presslens.nlp import load_pipeline, parse, parse_many
 from presslens.options import Options
 
 if TYPE_CHECKING:
@@ -78,13 +78,13 @@ class Pipeline:
     def parse(self, articles: list[Article]) -> list[Doc | InputError]:
         """spaCy's batch parse, or, when it fails, one article at a time: a bad text fails alone."""
         try:
-            return list(self.nlp.pipe((a.text for a in articles), batch_size=16))
+            return list(parse_many(self.nlp, (a.text for a in articles), batch_size=16))
         except Exception:
             return [self.parse_one(a) for a in articles]
 
     def parse_one(self, article: Article) -> Doc | InputError:
         try:
-            return self.nlp(article.text)
+            return parse(self.nlp, article.text)
         except Exception as exc:
             return _failure(article, exc)
 
@@ -144,7 +144,7 @@ def analyze(
 def analyze_article(article: Article, *, options: Options | None = None, **option_keywords: Any) -> Analysis:
     """Analyse one ingested article; errors are raised (``analyze_many`` reports them in place instead)."""
     pipeline = pipeline_for(_options(options, option_keywords))
-    analysis = pipeline.analyze_doc(article, pipeline.nlp(article.text))
+    analysis = pipeline.analyze_doc(article, parse(pipeline.nlp, article.text))
     for _, component in pipeline.components:
         finish = getattr(component, "finish", None)
         if finish is not None:
