@@ -10,7 +10,7 @@ from presslens.ingest.normalize import normalize_text
 from presslens.model import Metadata
 
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
-_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always unpaired (JSON pairs are joined)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # no UTF-8 for it; JSON reading joins an escaped pair into one character
 METADATA_FIELDS = ("url", "date", "source", "author")
 
 
