@@ -127,6 +127,22 @@ def test_a_number_too_long_for_python_and_a_csv_field_too_long_for_csv_skip_thei
     assert imported(kb) == ["a", "c", "e", "g"]
 
 
+def test_reading_is_bounded_whatever_the_file_says_its_size_is(tmp_path):
+    mb = 1024 * 1024
+    for name in ("zero.json", "zero.csv", "zero.jsonl"):
+        (tmp_path / name).symlink_to("/dev/zero")
+        errors = [str(e) for e in read_records(tmp_path / name, max_bytes=3 * mb)]
+        assert errors and all(isinstance(e, str) for e in errors)
+        assert any("larger than 3 MB" in e or "longer than 3 MB" in e for e in errors), errors
+    lines = tmp_path / "long-line.jsonl"
+    lines.write_bytes(
+        b'{"id": "a", "claim_reviewed": "First"}\n' + b"x" * (2 * mb) + b'\n{"id": "b", "claim_reviewed": "Last"}\n'
+    )
+    recs = list(read_records(lines))
+    assert [r.id for r in recs if isinstance(r, FactCheck)] == ["a", "b"]
+    assert [str(r) for r in recs if isinstance(r, RecordError)] == [f"{lines}:2: line longer than 1 MB"]
+
+
 # -- item 3: lone surrogates -----------------------------------------------------------------------
 def test_lone_surrogate_record_is_reported_and_skipped(tmp_path):
     kb = str(tmp_path / "kb.sqlite")

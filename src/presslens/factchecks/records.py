@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import tarfile
@@ -161,6 +162,8 @@ def parse_date(value: str | None) -> str | None:
 
 
 # -- JSON, however deep ----------------------------------------------------------------------------
+MAX_LINE_BYTES = 1024 * 1024  # a JSON Lines record
+MAX_MEMBER_BYTES = 16 * 1024 * 1024  # a PolitiFact record in an archive or folder (they are a few KB)
 MAX_INT_DIGITS = 4000  # Python refuses to convert longer integers (sys.get_int_max_str_digits, 4300)
 _TOO_DEEP = "\x00presslens: nested too deep\x00"  # stands for a cut-off value; no real text holds NULs
 _TOO_LONG = "\x00presslens: number too long\x00"
@@ -307,8 +310,19 @@ def _from_json_value(data: Any, where: str, cut: bool = False) -> Iterator[Parse
 
 # -- files ---------------------------------------------------------------------------------------
 def read_records(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Parsed]:
-    """Every record in one file (or folder of PolitiFact JSON), valid or not, in file order."""
+    """Every record in one file (or folder of PolitiFact JSON), valid or not, in file order.
+
+    At most ``max_bytes`` are read from a file (``.jsonl`` and archives are read as a stream: any size when
+    they are regular files, at most ``max_bytes`` from a device or a pipe, which may never end); a file that
+    cannot be read is one error."""
     path = Path(path)
+    try:
+        yield from _read_records(path, max_bytes)
+    except OSError as exc:
+        yield RecordError(str(path), f"cannot read it ({exc.strerror or type(exc).__name__})")
+
+
+def _read_records(path: Path, max_bytes: int) -> Iterator[Parsed]:
     where = str(path)
     if path.is_dir():
         yield from _politifact_folder(path)
@@ -321,13 +335,15 @@ def read_records(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> I
         yield from _politifact_tar(path)
         return
     if name.endswith(".jsonl"):
-        yield from _jsonl(path)
+        yield from _jsonl(path, None if path.is_file() else max_bytes)
         return
-    if path.stat().st_size > max_bytes:
+    with open(path, "rb") as f:  # the reported size of a device or /proc file says nothing: read at most the limit
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
         yield RecordError(where, f"file larger than {max_bytes // (1024 * 1024)} MB; split it or use JSON Lines")
         return
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         yield RecordError(where, "not UTF-8 text")
         return
@@ -344,14 +360,26 @@ def read_records(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> I
         yield from _from_json_value(data, where, cut)
 
 
-def _jsonl(path: Path) -> Iterator[Parsed]:
+def _jsonl(path: Path, cap: int | None = None) -> Iterator[Parsed]:
+    """Line by line, each read to at most ``MAX_LINE_BYTES``; ``cap``: stop after that many bytes."""
+    total = 0
     with open(path, "rb") as f:
-        for n, raw in enumerate(f, 1):
+        for n in itertools.count(1):
+            raw = f.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            total += len(raw)
             where = f"{path}:{n}"
-            if not raw.strip():
-                continue
-            if len(raw) > 1024 * 1024:
-                yield RecordError(where, "line longer than 1 MB")
+            too_long = len(raw) > MAX_LINE_BYTES
+            if too_long:
+                while raw and not raw.endswith(b"\n") and (cap is None or total <= cap):  # skip the rest
+                    raw = f.readline(MAX_LINE_BYTES + 1)
+                    total += len(raw)
+                yield RecordError(where, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MB")
+            if cap is not None and total > cap:
+                yield RecordError(str(path), f"not a regular file and longer than {cap // (1024 * 1024)} MB; stopped")
+                return
+            if too_long or not raw.strip():
                 continue
             try:
                 data, cut = loads(raw.decode("utf-8"))
@@ -452,7 +480,11 @@ def _politifact_tar(path: Path) -> Iterator[Parsed]:
                 if f is None:
                     continue
                 stem = Path(member.name).stem
-                yield _politifact_one(f.read(), stem, f"{path}#{member.name}")
+                raw = f.read(MAX_MEMBER_BYTES + 1)
+                if len(raw) > MAX_MEMBER_BYTES:
+                    yield RecordError(f"{path}#{member.name}", f"larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MB")
+                    continue
+                yield _politifact_one(raw, stem, f"{path}#{member.name}")
     except (tarfile.TarError, EOFError, OSError) as exc:
         yield RecordError(str(path), f"cannot read the archive ({type(exc).__name__})")
 
@@ -462,7 +494,16 @@ def _politifact_folder(folder: Path) -> Iterator[Parsed]:
     if not files:
         yield RecordError(str(folder), "no .json files")
     for p in files:
-        yield _politifact_one(p.read_bytes(), p.stem, str(p))
+        try:
+            with open(p, "rb") as f:
+                raw = f.read(MAX_MEMBER_BYTES + 1)
+        except OSError as exc:
+            yield RecordError(str(p), f"cannot read it ({exc.strerror or type(exc).__name__})")
+            continue
+        if len(raw) > MAX_MEMBER_BYTES:
+            yield RecordError(str(p), f"larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MB")
+            continue
+        yield _politifact_one(raw, p.stem, str(p))
 
 
 def to_claim_review(rec: FactCheck) -> dict[str, Any]:
