@@ -24,13 +24,15 @@ def safe_for_terminal(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
-# What json.dumps(..., ensure_ascii=False) leaves raw: DEL, the C1 controls and the bidi overrides.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What json.dumps(..., ensure_ascii=False) leaves raw: DEL, the C1 controls and the bidi overrides; and lone
+# surrogates, which cannot be written as UTF-8 (the escape keeps the value: json.loads gives it back).
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def safe_json(text: str) -> str:
     """JSON text (from ``json.dumps``) with the characters that ``ensure_ascii=False`` leaves raw and that a
-    terminal would act on written as JSON escapes (``\\u009b``): the same JSON value, safe to print."""
+    terminal would act on (or that UTF-8 cannot encode) written as JSON escapes (``\\u009b``): the same JSON value,
+    safe to print."""
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

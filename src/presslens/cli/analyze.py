@@ -19,7 +19,7 @@ from presslens.errors import InputError
 from presslens.ingest import DEFAULT_MAX_BYTES, iter_articles, names_collection
 from presslens.model import Analysis
 from presslens.options import DEFAULT_MATCH_THRESHOLD, DEFAULT_MATCH_TOP, Options, OptionsError
-from presslens.terminal import safe_for_terminal
+from presslens.terminal import safe_for_terminal, safe_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -211,18 +211,10 @@ class OutputFile:
             self.tmp = None
 
 
-# Characters json.dumps(ensure_ascii=False) writes raw that must not reach a terminal: DEL, C1 controls, bidi
-# overrides; and lone surrogates, which cannot be written as UTF-8. They only occur inside JSON strings, where
-# the \uXXXX escape is the same value to any JSON reader.
-_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # In the HTML report (which may be printed to a terminal too): controls and lone surrogates, which HTML does
 # not allow, as U+FFFD; bidi overrides as character references, which a browser renders the same.
 _HTML_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def _json_escape(m: re.Match[str]) -> str:
-    return f"\\u{ord(m.group()):04x}"
 
 
 def write(
@@ -247,7 +239,7 @@ def write(
     for a in analyses:
         try:
             if fmt == "json":
-                chunk = _JSON_RAW.sub(_json_escape, a.to_json(indent=None if many else 2)) + "\n"
+                chunk = safe_json(a.to_json(indent=None if many else 2)) + "\n"
             else:
                 chunk = ("\n" + "=" * 78 + "\n\n" if written else "") + render_text(a)
         except Exception as exc:  # one analysis that cannot be rendered must not sink the others
