@@ -133,3 +133,17 @@ def test_a_collection_is_json_lines_even_with_one_article(tmp_path):
         assert len(lines) == 1 and json.loads(lines[0])["quotes"][0]["speaker"]["name"] == "Ann Lee", source
     r = run("analyze", "--format", "json", "--only", "quotes", str(folder / "one.txt"))  # one file: one document
     assert r.stdout.startswith("{\n") and json.loads(r.stdout)["id"] == "one"
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch):
+    """Even an unexpected exception reaches the user as one line (the traceback only with PRESSLENS_DEBUG)."""
+    import presslens.cli.analyze
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero\x1b[2J")
+
+    monkeypatch.setattr(presslens.cli.analyze, "run", broken)
+    monkeypatch.delenv("PRESSLENS_DEBUG", raising=False)
+    r = run("analyze", str(EXAMPLE))
+    assert r.returncode == 70 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "internal error (ZeroDivisionError: division by zero" in r.stderr and "\x1b" not in r.stderr

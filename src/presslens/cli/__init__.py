@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from presslens import __version__
@@ -39,6 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("PRESSLENS_DEBUG"):
+            raise
+        message = safe_for_terminal(f"{type(exc).__name__}: {exc}")
+        print(
+            f"presslens: internal error ({message}); please report it — PRESSLENS_DEBUG=1 shows the traceback",
+            file=sys.stderr,
+        )
+        return 70  # EX_SOFTWARE
 
 
 __all__ = ["build_parser", "main"]
