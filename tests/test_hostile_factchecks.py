@@ -358,3 +358,41 @@ def test_concurrent_embedding_runs_split_the_work(tmp_path):
         assert kb.missing_embeddings(SlowFakeEncoder.name) == 0
         assert kb.build_index(SlowFakeEncoder()) == 0  # type: ignore[arg-type]
         assert len(kb.vectors(SlowFakeEncoder.name)[0]) == n
+
+
+# -- found on the way: other tracebacks from the fact-check commands ---------------------------------
+def test_a_foreign_sqlite_file_is_one_line_and_left_alone(tmp_path):
+    path = tmp_path / "foreign.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE factchecks (x)")
+    conn.commit()
+    conn.close()
+    for args in (["list"], ["search", "anything", "--method", "bm25"], ["import", str(HOSTILE / "dates.jsonl")]):
+        r = run("factchecks", *args, "--kb", str(path))
+        assert r.returncode == 1 and "not a PressLens knowledge base" in r.stderr, (args, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1
+    tables = {t for (t,) in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"factchecks"}
+
+
+def test_export_to_a_bad_place_is_one_line_and_keeps_the_old_file(tmp_path):
+    kb = str(tmp_path / "kb.sqlite")
+    assert run("factchecks", "import", str(HOSTILE / "dates.jsonl"), "--kb", kb, "--no-embed").returncode == 0
+    for target in (tmp_path / "no" / "such" / "dir.jsonl", tmp_path):
+        r = run("factchecks", "export", "--kb", kb, "-o", str(target))
+        assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and str(target) in r.stderr
+        one_line_errors(r.stderr)
+    out = tmp_path / "out.csv"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    assert run("factchecks", "export", "--kb", kb, "-o", str(out), "--format", "csv").returncode == 0
+    assert out.read_text().startswith("id,claim_reviewed,") and out.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv")] == []
+
+
+def test_a_search_text_that_is_not_unicode_is_one_line(tmp_path):
+    kb = str(tmp_path / "kb.sqlite")
+    assert run("factchecks", "import", str(HOSTILE / "dates.jsonl"), "--kb", kb, "--no-embed").returncode == 0
+    r = run("factchecks", "search", "caf\udce9 date", "--kb", kb)
+    assert r.returncode == 1 and "not valid Unicode" in r.stderr
+    one_line_errors(r.stderr)

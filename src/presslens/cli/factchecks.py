@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from presslens.cli.common import group_help, kb_option, log
+from presslens.errors import PressLensError
 from presslens.terminal import safe_for_terminal, safe_json
 
 if TYPE_CHECKING:
     from presslens.factchecks.records import FactCheck
+    from presslens.factchecks.store import KnowledgeBase
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -147,27 +152,54 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from presslens.factchecks import KnowledgeBase
+
+    with KnowledgeBase(args.kb, readonly=True) as kb:
+        if not args.output:
+            _export(kb, args.format, sys.stdout)
+            return 0
+        # A temporary file beside the target, renamed on success: a failed export leaves the old file as it was.
+        target = Path(args.output)
+        if target.is_dir():
+            raise PressLensError(f"{args.output}: is a folder; give a file name")
+        try:
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", delete=False
+            ) as out:
+                tmp = Path(out.name)
+                try:
+                    _export(kb, args.format, out)
+                except BaseException:
+                    out.close()
+                    tmp.unlink(missing_ok=True)
+                    raise
+            tmp.chmod(target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
+            tmp.replace(target)
+        except OSError as exc:
+            raise PressLensError(f"{args.output}: cannot write it ({exc.strerror or type(exc).__name__})") from None
+    return 0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _export(kb: KnowledgeBase, fmt: str, out: IO[str]) -> None:
     import csv
 
-    from presslens.factchecks import KnowledgeBase
     from presslens.factchecks.records import FIELDS, to_claim_review
 
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
-    try:
-        with KnowledgeBase(args.kb, readonly=True) as kb:
-            records = kb.records()
-            if args.format == "csv":
-                writer = csv.DictWriter(out, fieldnames=[*FIELDS, "date_raw"])
-                writer.writeheader()
-                for rec in records:
-                    writer.writerow(rec.to_dict())
-            elif args.format == "claimreview":
-                out.write(safe_json(json.dumps([to_claim_review(r) for r in records], ensure_ascii=False, indent=1)))
-                out.write("\n")
-            else:
-                for rec in records:
-                    out.write(_json(rec.to_dict()) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    return 0
+    records = kb.records()
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=[*FIELDS, "date_raw"])
+        writer.writeheader()
+        for rec in records:
+            writer.writerow(rec.to_dict())
+    elif fmt == "claimreview":
+        out.write(safe_json(json.dumps([to_claim_review(r) for r in records], ensure_ascii=False, indent=1)))
+        out.write("\n")
+    else:
+        for rec in records:
+            out.write(_json(rec.to_dict()) + "\n")

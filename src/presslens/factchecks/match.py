@@ -295,6 +295,8 @@ def search(kb_path: str | Path | None, query: str, limit: int = 5, method: str |
     a word or number (empty, spaces, punctuation) is an error: it would match anything."""
     if not any(ch.isalnum() for ch in query):
         raise PressLensError("the search text is empty (no word or number in it); give a claim to search for")
+    if any("\ud800" <= ch <= "\udfff" for ch in query):
+        raise PressLensError("the search text is not valid Unicode (a lone surrogate: bytes that are not UTF-8?)")
     with KnowledgeBase(kb_path, readonly=True) as kb:  # a missing or foreign file fails here, with one line
         path = str(kb.path)
     matcher = matcher_for(path)

@@ -119,10 +119,14 @@ class KnowledgeBase:
                 uri, uri=True, isolation_level=None, check_same_thread=False, timeout=WRITE_WAIT_SECONDS
             )
             self.conn.execute("PRAGMA foreign_keys = ON")
+            columns = self._columns()
+            if columns and not set(FIELDS) <= columns:  # another program's table of that name: left alone
+                missing = ", ".join(f for f in FIELDS if f not in columns)
+                raise PressLensError(f"{self.path}: not a PressLens knowledge base (no {missing} in its factchecks)")
             if not readonly:
                 self.conn.executescript(SCHEMA)
                 self._migrate()
-            self.conn.execute("SELECT count(*) FROM factchecks").fetchone()
+            self.conn.execute(f"SELECT count(*), {', '.join(FIELDS)} FROM factchecks").fetchone()
             self._migrated = "date_raw" in self._columns()
         except sqlite3.OperationalError as exc:
             raise PressLensError(f"{self.path}: cannot open the knowledge base ({exc})") from None
