@@ -29,13 +29,14 @@ _BATCH = 2  # chunks parsed together (nlp.pipe batch size): memory stays that of
 _LINE_END = re.compile(r"\n+")
 
 
-def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+def chunk_bounds(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """Where to cut ``text``: consecutive ``(start, end)`` pieces covering it, each cut right after a line break.
 
     A piece ends at the last blank line (a run of two or more line breaks) within ``size`` characters, else at
     the last line break within them; a paragraph longer than ``size`` is one piece. ``text`` of at most
     ``size`` characters is one piece.
     """
+    size = size or CHUNK_CHARS
     if size < 1:
         raise ValueError("the chunk size must be positive")
     bounds: list[tuple[int, int]] = []
@@ -61,17 +62,20 @@ def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     return bounds
 
 
-def parse(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> Doc:
-    """``nlp(text)``; a text longer than ``chunk_chars`` parsed in chunks and joined (same text, same offsets)."""
+def parse(nlp: Language, text: str, chunk_chars: int | None = None) -> Doc:
+    """``nlp(text)``; a text longer than ``chunk_chars`` (default ``CHUNK_CHARS``) parsed in chunks and joined
+    (same text, same offsets)."""
+    chunk_chars = chunk_chars or CHUNK_CHARS
     if len(text) <= chunk_chars:
         return nlp(text)
     return _join(text, nlp.pipe((text[a:b] for a, b in chunk_bounds(text, chunk_chars)), batch_size=_BATCH))
 
 
 def parse_many(
-    nlp: Language, texts: Iterable[str], batch_size: int = 16, chunk_chars: int = CHUNK_CHARS
+    nlp: Language, texts: Iterable[str], batch_size: int = 16, chunk_chars: int | None = None
 ) -> Iterator[Doc]:
     """``nlp.pipe(texts, batch_size=...)`` in input order, with each long text parsed by ``parse``."""
+    chunk_chars = chunk_chars or CHUNK_CHARS
     short: list[str] = []
     for text in texts:
         if len(text) <= chunk_chars:
