@@ -59,7 +59,9 @@ def child(size: int, data: Path | None) -> None:
     analysis = presslens.analyze(text, id="long")
     seconds = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    spans = [(x.start, x.end, x.text) for x in [*analysis.quotes, *analysis.claims, *analysis.techniques]]
+    spans = [(q.start, q.end, q.text) for q in analysis.quotes]
+    spans += [(c.start, c.end, c.text) for c in analysis.claims]
+    spans += [(t.start, t.end, t.text) for t in analysis.techniques]
     assert all(analysis.text[a:b] == t for a, b, t in spans), "offsets"
     print(
         json.dumps(
