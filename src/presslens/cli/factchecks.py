@@ -93,10 +93,13 @@ def run_import(args: argparse.Namespace) -> int:
             )
         t1 = time.time()
         log(safe_for_terminal(f"knowledge base {kb.path}: {len(kb)} fact-checks (import {t1 - t0:.1f}s)"))
-        if not args.no_embed and kb.missing_embeddings(encoder_name()):
+        missing = 0 if args.no_embed else kb.missing_embeddings(encoder_name())
+        if missing:
             if encoder_available():
                 n = kb.build_index(load_encoder())
-                log(f"embedded {n} new or changed records ({time.time() - t1:.1f}s)")
+                others = missing - n if n < missing and not kb.missing_embeddings(encoder_name()) else 0
+                by_others = f"; {others} more by another run at the same time" if others else ""
+                log(f"embedded {n} new or changed records{by_others} ({time.time() - t1:.1f}s)")
             else:
                 log('presslens: semantic matching unavailable (pip install "presslens[semantic]"); BM25 only')
     return 1 if total_errors else 0
