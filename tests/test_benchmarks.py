@@ -24,6 +24,7 @@ FIGURES = {
     "bench_claims.py": r"import \d+ ClaimReview records: [\d.]+ s.*claims\+disputes\+matching [\d.]+ ms/article",
     "bench_speed.py": r"\nspacy +[\d.]+ +[\d.]+ +1\.00 .*\npresslens +[\d.]+ +[\d.]+ +[\d.]+ +\d+ +\d+",
     "claim_matching_threshold.py": r"\n +0\.5 +[\d.]+ +[\d.]+ +[\d.]+",
+    "long_documents.py": r"\n +50 +\d+ +[\d.]+ +\d+ .*growth exponent \(log-log slope\): time [\d.]+",
     "peer_textacy_quotes.py": r"overlap 0\.3: precision [\d.]+ recall [\d.]+ F1 [\d.]+",
     "polnear_recall_breakdown.py": r"speech-verb cue +gold +\d+ +recall [\d.]+",
     "profile_analysis.py": r"spaCy, ms per article: .*ner [\d.]+.*quotes [\d.]+, techniques [\d.]+, claims [\d.]+",
