@@ -321,7 +321,7 @@ class SlowFakeEncoder:
         self.encoded = 0
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        time.sleep(0.03)
+        time.sleep(0.05)
         self.encoded += len(texts)
         out = np.zeros((len(texts), 8), np.float32)
         for i, t in enumerate(texts):
@@ -331,8 +331,8 @@ class SlowFakeEncoder:
 
 def _embed_in_another_process(path: str, start: Any, results: Any) -> None:
     encoder = SlowFakeEncoder()
-    start.wait()
     with KnowledgeBase(path) as kb:
+        start.wait()
         n = kb.build_index(encoder, batch_size=10)  # type: ignore[arg-type]
     results.put((n, encoder.encoded))
 
