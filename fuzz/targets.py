@@ -474,6 +474,37 @@ def check_analyze(text: str) -> None:
     check_analysis(a)
 
 
+def check_chunk_bounds(text: str, size: int) -> None:
+    """The chunks of a long text cover it exactly, in order, each cut right after a line break."""
+    from presslens.nlp import chunk_bounds
+
+    bounds = chunk_bounds(text, size)
+    assert bounds and bounds[0][0] == 0 and bounds[-1][1] == len(text), "chunks do not cover the text"
+    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
+        assert end == start, "chunks are not contiguous"
+        assert text[end - 1] == "\n", "a chunk is not cut after a line break"
+
+
+def check_analyze_chunked(text: str, size: int) -> None:
+    """``analyze`` with chunks of ``size`` characters (a long document in miniature) keeps every invariant."""
+    from presslens.nlp import chunked
+
+    check_chunk_bounds(text, size)
+    old = chunked.CHUNK_CHARS
+    chunked.CHUNK_CHARS = size
+    try:
+        check_analyze(text)
+    finally:
+        chunked.CHUNK_CHARS = old
+
+
+def paragraphs(max_pieces: int = 8) -> st.SearchStrategy[str]:
+    """News texts with many line breaks, so that small chunks have paragraph boundaries to cut at."""
+    return st.lists(
+        st.one_of(news_texts(3), st.sampled_from(["\n", "\n\n", "\n\n\n"])), min_size=1, max_size=max_pieces
+    ).map("".join)
+
+
 @contextlib.contextmanager
 def _stdin(data: bytes | None):
     old = sys.stdin
@@ -501,13 +532,18 @@ def run_cli(args: list[str], stdin: bytes | None = None) -> tuple[int, str, str]
 TERMINAL_BAD = set(C0) - {"\t", "\n"} | set(C1) | set(BIDI)
 
 
+NAMES = st.sampled_from(["input", "input", "in\udcffput", "in put", "ünï", "in*put"])
+
+
 @st.composite
 def cli_runs(draw: Any) -> dict[str, Any]:
     """A command line over generated files: analyze (text/json/html, -o), factchecks import/list/search."""
     command = draw(st.sampled_from(["analyze", "analyze", "analyze", "import"]))
     if command == "import":
         suffix, content = draw(factcheck_files())
-        return {"command": command, "suffix": suffix, "content": content, "query": draw(texts(3, surrogates=False))}
+        # A command line can hold lone surrogates: bytes that are not UTF-8 arrive as \udcXX (surrogateescape).
+        query = draw(st.one_of(texts(3, surrogates=False), st.sampled_from(["hi \udcff", "\udc80", "x"])))
+        return {"command": command, "suffix": suffix, "content": content, "query": query, "name": draw(NAMES)}
     suffix = draw(st.sampled_from([".txt", ".html", ".jsonl", ".md", ".dat", "-"]))
     if suffix == ".jsonl":
         content = b"\n".join(draw(st.lists(json_lines(), max_size=5)))
@@ -523,6 +559,7 @@ def cli_runs(draw: Any) -> dict[str, Any]:
         "command": command,
         "suffix": suffix,
         "content": content,
+        "name": draw(NAMES),
         "format": draw(st.sampled_from(["text", "json", "html"])),
         "only": draw(st.sampled_from([None, "quotes", "claims", "techniques"])),
         "output": draw(st.sampled_from([None, None, "file", "dir", "missing-dir"])),
@@ -534,7 +571,8 @@ def check_cli(run: dict[str, Any], *, terminal: bool = False) -> None:
     """Exit status 0 or 1 and never a traceback; with ``terminal``, no raw control characters on stdout/stderr."""
     with tempfile.TemporaryDirectory() as tmp:
         kb = str(Path(tmp) / "kb.sqlite")
-        path = Path(tmp) / f"input{run['suffix'] if run['suffix'] != '-' else '.txt'}"
+        name = run.get("name", "input") + (run["suffix"] if run["suffix"] != "-" else ".txt")
+        path = Path(tmp) / name
         path.write_bytes(run["content"])
         outputs = []
         if run["command"] == "import":
@@ -582,6 +620,7 @@ TARGETS: dict[str, tuple[st.SearchStrategy[tuple], Any]] = {
     "factchecks": (factcheck_files(), check_read_records),
     "factcheck-dates": (factcheck_files(), check_factcheck_dates),
     "analyze": (st.tuples(news_texts(8)), check_analyze),
+    "analyze-chunked": (st.tuples(paragraphs(10), st.integers(8, 200)), check_analyze_chunked),
     "cli": (st.tuples(cli_runs()), check_cli),
     "cli-terminal": (st.tuples(cli_runs(), st.just(True)), lambda run, terminal: check_cli(run, terminal=terminal)),
 }

@@ -102,6 +102,12 @@ def test_analyze_keeps_the_offset_invariant(text):
     t.check_analyze(text)
 
 
+@cfg(max_examples=10, deadline=None)
+@given(t.paragraphs(8), st.integers(8, 200))
+def test_analyze_in_small_chunks_keeps_the_offset_invariant(text, size):
+    t.check_analyze_chunked(text, size)
+
+
 # -- the command line --------------------------------------------------------------------------------------
 @cfg(max_examples=8, deadline=None)
 @given(t.cli_runs())
