@@ -132,16 +132,42 @@ def fuzz(target: str, seconds: float, known: dict[str, str], batch: int) -> dict
     return stats
 
 
+def summary() -> int:
+    """Totals of fuzz/findings/runs.jsonl: minutes and examples per target, and the findings."""
+    totals: dict[str, list[float]] = {}
+    path = FINDINGS / "runs.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for line in lines:
+        run = json.loads(line)
+        t = totals.setdefault(run["target"], [0.0, 0, 0])
+        t[0] += run["seconds"] / 60
+        t[1] += run["examples"]
+        t[2] += len(run["new"])
+    print("| target | minutes | examples | new failures |\n|---|---:|---:|---:|")
+    for target, (minutes, examples, new) in sorted(totals.items()):
+        print(f"| {target} | {minutes:.1f} | {examples} | {new} |")
+    print(
+        f"| **total** | **{sum(t[0] for t in totals.values()):.1f}** | {sum(t[1] for t in totals.values())} | "
+        f"{sum(t[2] for t in totals.values())} |"
+    )
+    for sig, name in sorted(load_known().items()):
+        print(f"- {name}: {sig}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--minutes", type=float, default=30.0, help="total time budget, shared by the targets")
     p.add_argument("--target", action="append", choices=sorted(TARGETS), help="run only this target (repeatable)")
     p.add_argument("--batch", type=int, default=25, help="examples per Hypothesis run (a fresh seed each)")
     p.add_argument("--list", action="store_true", help="list the targets and exit")
+    p.add_argument("--summary", action="store_true", help="minutes, examples and findings so far, per target")
     args = p.parse_args(argv)
     if args.list:
         print("\n".join(sorted(TARGETS)))
         return 0
+    if args.summary:
+        return summary()
     targets = args.target or sorted(TARGETS)
     # Never touch the user's knowledge base or caches; never reach a model hub.
     home = tempfile.mkdtemp(prefix="presslens-fuzz-")

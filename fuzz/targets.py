@@ -380,6 +380,8 @@ def check_jsonl(lines: list[bytes]) -> None:
             blank = False
         expected += not blank
     assert len(items) == expected, "iter_articles does not give one item per non-blank JSON Lines record"
+    ids = [item.id for item in items if isinstance(item, Article)]
+    assert len(ids) == len(set(ids)), "two articles of one batch share an id"
 
 
 def check_jsonl_metadata(lines: list[bytes]) -> None:
