@@ -28,7 +28,8 @@ from presslens.ingest.article import (
 )
 from presslens.terminal import safe_for_terminal
 
-DEFAULT_MAX_BYTES = 1_000_000  # per article: ~170,000 words; spaCy needs ~1 GB per 100,000 characters parsed at once
+DEFAULT_MAX_BYTES = 3_000_000  # per article: ~500,000 words; parsed in chunks, a 3 MB text peaks at ~1.2 GB and
+# takes ~3 min of one core, 5 MB passes 1.5 GB (docs/benchmarks.md, "Long documents")
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
