@@ -592,6 +592,7 @@ def check_cli(run: dict[str, Any], *, terminal: bool = False) -> None:
             if run["max_bytes"] is not None:
                 args += ["--max-bytes", str(run["max_bytes"])]
             if run["output"] == "file":
+                (Path(tmp) / "out.txt").write_bytes(b"an earlier run's output\n")
                 args += ["-o", str(Path(tmp) / "out.txt")]
             elif run["output"] == "dir":
                 args += ["-o", tmp]
@@ -604,6 +605,9 @@ def check_cli(run: dict[str, Any], *, terminal: bool = False) -> None:
             assert "Traceback" not in err, "a traceback on stderr"
             assert code in (0, 1), "exit status not 0 or 1"
             outputs.append((args, out, err))
+        if run.get("output") == "file":
+            written = (Path(tmp) / "out.txt").read_bytes()
+            assert written, "-o FILE is left empty (item 6: an earlier output is truncated when every input fails)"
     if terminal:
         for args, out, err in outputs:
             if "--format" in args and args[args.index("--format") + 1] != "text":
