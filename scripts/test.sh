@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
-ruff check src tests benchmarks experiments
-ruff format --check src tests benchmarks experiments
+ruff check src tests benchmarks experiments fuzz
+ruff format --check src tests benchmarks experiments fuzz
 mypy
 python -m pytest -q "$@"
