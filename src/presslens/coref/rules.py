@@ -75,6 +75,7 @@ class SpeakerResolver:
         self._speakers_by_token: list[tuple[int, int, _Candidate]] = []  # (token, order): sorted
         self._exclude: frozenset[str] = frozenset()
         self._groups: list[tuple[int, str]] = []  # unnamed plural speakers ("the unions"), for "they"
+        self._labels: dict[str, tuple[str | None, str | None]] = {}
 
     # -- public ------------------------------------------------------------------------------
     def resolve(self, tok: Token, exclude: frozenset[str] = frozenset()) -> Speaker | None:
@@ -114,6 +115,11 @@ class SpeakerResolver:
 
     def resolve_label(self, label: str) -> tuple[str | None, str | None]:
         """A transcript label ("TAPPER", "Q", "Peskov") to (canonical name, entity id)."""
+        if label not in self._labels:  # a long transcript repeats a few labels: each looked up once
+            self._labels[label] = self._resolve_label(label)
+        return self._labels[label]
+
+    def _resolve_label(self, label: str) -> tuple[str | None, str | None]:
         low = label.lower().strip()
         if low in ("q", "question", "interviewer"):
             return "Interviewer", None

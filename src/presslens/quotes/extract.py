@@ -116,9 +116,12 @@ def extract_quotes(doc: Doc, index: EntityIndex) -> list[Quote]:
             labelled.append((m, p_end))
             label_counts[m.group(1)] = label_counts.get(m.group(1), 0) + 1
     label_spans: list[tuple[int, int]] = []
+    is_speaker: dict[str, bool] = {}  # by label: a long transcript repeats a few labels
     for m, p_end in labelled:
         label = m.group(1)
-        if not _is_speaker_label(label, label_counts[label], index):
+        if label not in is_speaker:
+            is_speaker[label] = _is_speaker_label(label, label_counts[label], index)
+        if not is_speaker[label]:
             continue
         start, end = m.end(), p_end
         inside = list(range(bisect.bisect_left(mark_starts, m.start()), bisect.bisect_left(mark_starts, end)))
@@ -506,6 +509,11 @@ def _resolve(doc: Doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
         if text[prev.start : prev.end].rstrip("\"'\u201d\u2019 ").endswith("?"):
             asked_by[id(f)] = frozenset({id(prev)})
     by_id = {id(f): f for f in by_start}
+    # The interviewee of an "A:" line: the first labelled quote before it with a named speaker. ``found`` is in
+    # text order (``_drop_nested``), so that is the first such quote so far, kept here rather than searched.
+    position = {id(f): n for n, f in enumerate(found)}
+    in_order = all(a.start <= b.start for a, b in zip(found, found[1:], strict=False))
+    first_named: list[int] = []
     order = sorted(found, key=lambda f: f.speaker_token.idx if f.speaker_token is not None else f.start)
     for f in order:
         if f.speaker_token is not None:
@@ -515,9 +523,15 @@ def _resolve(doc: Doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
         elif f.label is not None:
             a, b = f.label
             name, entity = resolver.resolve_label(text[a:b])
-            if name is None:
+            if name is None and in_order:
+                other = found[first_named[0]] if first_named else None
+                if other is not None and other.start < f.start and other.speaker is not None:
+                    name, entity = other.speaker.name, other.speaker.entity
+            elif name is None:
                 name, entity = _interviewee(found, f)
             f.speaker = Speaker(a, b, text[a:b], name, entity)
+            if name not in (None, "Interviewer") and (not first_named or position[id(f)] < first_named[0]):
+                first_named[:] = [position[id(f)]]
     quotes: list[Quote] = []
     for f in sorted(found, key=lambda f: f.start):
         speaker = f.speaker
