@@ -54,7 +54,7 @@ def test_chunk_bounds_cover_the_text_and_cut_only_after_line_breaks() -> None:
 def test_a_paragraph_longer_than_a_chunk_is_a_chunk_of_its_own() -> None:
     long_paragraph = "word " * 1_000
     text = f"First paragraph.\n\n{long_paragraph}\n\nLast paragraph."
-    bounds = chunk_bounds(text, 500)
+    bounds = chunk_bounds(text, 1_500)  # up to MAX_PARAGRAPH chunks long: whole
     assert [text[a:b].strip() for a, b in bounds] == ["First paragraph.", long_paragraph.strip(), "Last paragraph."]
 
 
@@ -136,3 +136,16 @@ def test_a_quote_continued_over_a_paragraph_at_a_chunk_edge_stays_one_speakers(
     assert [q.speaker.name if q.speaker else None for q in analysis.quotes] == [
         q.speaker.name if q.speaker else None for q in whole.quotes
     ]
+
+
+def test_a_text_without_line_breaks_is_cut_after_sentence_ends() -> None:
+    sentence = "Delgado said the contract was awarded without a tender. "
+    text = (sentence * 200).strip()  # one paragraph of 11,000 characters
+    bounds = chunk_bounds(text, 1_000)  # more than MAX_PARAGRAPH chunks long
+    assert len(bounds) > 3 and bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(text[end - 2 : end] == ". " for _, end in bounds[:-1])
+    assert max(b - a for a, b in bounds) <= chunked.MAX_PARAGRAPH * 1_000
+    doc = parse(load_pipeline(), text, 1_000)
+    assert doc.text == text
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc)

@@ -26,15 +26,20 @@ if TYPE_CHECKING:
 CHUNK_CHARS = 20_000  # characters a chunk: about 3,500 words; above it a text is parsed in chunks
 _BATCH = 2  # chunks parsed together (nlp.pipe batch size): memory stays that of two chunks
 
+MAX_PARAGRAPH = 5  # chunks: a paragraph longer than this many chunks (a text without line breaks) is cut too
 _LINE_END = re.compile(r"\n+")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*[ \t]+")
+_SPACE = re.compile(r"[ \t]+")
 
 
 def chunk_bounds(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """Where to cut ``text``: consecutive ``(start, end)`` pieces covering it, each cut right after a line break.
 
     A piece ends at the last blank line (a run of two or more line breaks) within ``size`` characters, else at
-    the last line break within them; a paragraph longer than ``size`` is one piece. ``text`` of at most
-    ``size`` characters is one piece.
+    the last line break within them; a paragraph longer than ``size`` is one piece, up to ``MAX_PARAGRAPH``
+    chunks: a longer one, which no article has but a text without line breaks does, is cut after the last
+    sentence end (else space) within ``size`` characters, so that it costs no more than its chunks. ``text`` of at
+    most ``size`` characters is one piece.
     """
     size = size or CHUNK_CHARS
     if size < 1:
@@ -54,12 +59,24 @@ def chunk_bounds(text: str, size: int | None = None) -> list[tuple[int, int]]:
         if cut <= start:  # one paragraph longer than a chunk: up to its end
             after = _LINE_END.search(text, limit)
             cut = after.end() if after else n
+            if cut - start > MAX_PARAGRAPH * size:
+                cut = _inside_paragraph(text, start, limit)
         if cut >= n:
             break
         bounds.append((start, cut))
         start = cut
     bounds.append((start, n))
     return bounds
+
+
+def _inside_paragraph(text: str, start: int, limit: int) -> int:
+    """A cut in ``text[start:limit]`` (a paragraph goes on past it): after its last sentence end, else after its
+    last space, else at ``limit``."""
+    for pattern in (_SENTENCE_END, _SPACE):
+        ends = [m.end() for m in pattern.finditer(text, start, limit) if m.end() < limit]
+        if ends and ends[-1] > start:
+            return ends[-1]
+    return limit
 
 
 def parse(nlp: Language, text: str, chunk_chars: int | None = None) -> Doc:
