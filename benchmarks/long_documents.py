@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _sample import sample_texts  # noqa: E402
 
 
-def build_text(size: int, data: Path | None = None) -> str:
+def build_text(size: int, data: Path | None = None, flat: bool = False) -> str:
     """About ``size`` characters of paragraphs, cut after a whole article or paragraph (never mid-paragraph)."""
     if data is not None:
         pieces = [f.read_text(encoding="utf-8").strip() for f in sorted(data.glob("*.txt"))]
@@ -45,16 +45,16 @@ def build_text(size: int, data: Path | None = None) -> str:
                     break
                 out.append(para)
                 n += len(para) + 2
-    return "\n\n".join(out)
+    return " ".join(o.replace("\n", " ") for o in out) if flat else "\n\n".join(out)
 
 
-def child(size: int, data: Path | None) -> None:
+def child(size: int, data: Path | None, flat: bool = False) -> None:
     """One measurement, in this (fresh) process: prints one JSON line."""
     import presslens
 
     presslens.analyze(sample_texts()[-1])  # load and warm every model
     warm_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    text = build_text(size, data)
+    text = build_text(size, data, flat)
     t = time.perf_counter()
     analysis = presslens.analyze(text, id="long")
     seconds = time.perf_counter() - t
@@ -91,11 +91,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10,100,1000,5000", help="sizes in KB (1,000 characters), comma-separated")
     ap.add_argument("--data", type=Path, help="build the texts from this folder's .txt files instead of the sample")
+    ap.add_argument("--flat", action="store_true", help="one paragraph: the texts without their line breaks")
     ap.add_argument("--smoke", action="store_true", help="10 KB and 50 KB only: shows the benchmark still runs")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        child(args.child, args.data)
+        child(args.child, args.data, args.flat)
         return
     sizes = [10, 50] if args.smoke else [int(s) for s in args.sizes.split(",")]
     rows = []
@@ -104,6 +105,8 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--child", str(kb * 1000)]
         if args.data is not None:
             cmd += ["--data", str(args.data)]
+        if args.flat:
+            cmd.append("--flat")
         run = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if run.returncode != 0:
             print(f"{kb:>6} failed (exit {run.returncode}): {run.stderr.strip()[-500:]}", flush=True)
