@@ -477,14 +477,19 @@ def check_analyze(text: str) -> None:
 
 
 def check_chunk_bounds(text: str, size: int) -> None:
-    """The chunks of a long text cover it exactly, in order, each cut right after a line break."""
-    from presslens.nlp import chunk_bounds
+    """The chunks of a long text cover it exactly, in order, each cut right after a line break, or inside a
+    paragraph longer than ``MAX_PARAGRAPH`` chunks (then within ``size``); none is much longer than that."""
+    from presslens.nlp import chunk_bounds, chunked
 
     bounds = chunk_bounds(text, size)
     assert bounds and bounds[0][0] == 0 and bounds[-1][1] == len(text), "chunks do not cover the text"
-    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
-        assert end == start, "chunks are not contiguous"
-        assert text[end - 1] == "\n", "a chunk is not cut after a line break"
+    for (start, end), (after, _) in zip(bounds, bounds[1:], strict=False):
+        assert end == after, "chunks are not contiguous"
+        assert text[end - 1] == "\n" or end - start <= size, "a chunk is cut inside a paragraph it could hold"
+    longest = getattr(chunked, "MAX_PARAGRAPH", None)
+    if longest:
+        for start, end in bounds:
+            assert len(text[start:end].rstrip("\n")) <= longest * size, "a chunk longer than MAX_PARAGRAPH chunks"
 
 
 def check_analyze_chunked(text: str, size: int) -> None:
