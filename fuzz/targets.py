@@ -631,7 +631,10 @@ TARGETS: dict[str, tuple[st.SearchStrategy[tuple], Any]] = {
     "factchecks": (factcheck_files(), check_read_records),
     "factcheck-dates": (factcheck_files(), check_factcheck_dates),
     "analyze": (st.tuples(news_texts(8)), check_analyze),
-    "analyze-chunked": (st.tuples(paragraphs(10), st.integers(8, 200)), check_analyze_chunked),
+    "analyze-chunked": (
+        st.tuples(st.one_of(paragraphs(10), news_texts(10)), st.integers(8, 200)),
+        check_analyze_chunked,
+    ),
     "cli": (st.tuples(cli_runs()), check_cli),
     "cli-terminal": (st.tuples(cli_runs(), st.just(True)), lambda run, terminal: check_cli(run, terminal=terminal)),
 }
