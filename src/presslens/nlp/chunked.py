@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 CHUNK_CHARS = 20_000  # characters a chunk: about 3,500 words; above it a text is parsed in chunks
 _BATCH = 2  # chunks parsed together (nlp.pipe batch size): memory stays that of two chunks
 
-MAX_PARAGRAPH = 5  # chunks: a paragraph longer than this many chunks (a text without line breaks) is cut too
+MAX_PARAGRAPH = 2  # chunks: a paragraph longer than this many chunks (a text without line breaks) is cut too
 _LINE_END = re.compile(r"\n+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*[ \t]+")
 _SPACE = re.compile(r"[ \t]+")

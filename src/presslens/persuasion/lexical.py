@@ -46,6 +46,7 @@ def token_features(tokens: list[tuple[str, int, int]]) -> list[dict[str, float]]
     feats = []
     in_quote = False
     n = len(tokens)
+    excl, question = float("!" in words), float("?" in words)  # once a line, not once a token (long paragraphs)
     for i, (w, _, _) in enumerate(tokens):
         if w in _QUOTES:
             in_quote = not in_quote
@@ -67,8 +68,8 @@ def token_features(tokens: list[tuple[str, int, int]]) -> list[dict[str, float]]
                 f"wn1={lw}|{next1}": 1.0,
                 "quoted": float(in_quote),
                 "pos": i / max(n, 1),
-                "excl": float("!" in words),
-                "question": float("?" in words),
+                "excl": excl,
+                "question": question,
             }
         )
     return feats
