@@ -349,7 +349,7 @@ def _attribute_mark(
     inner_a, inner_b = mk.inner
     inner = text[inner_a:inner_b].strip()
     words = len(inner.split())
-    para_start = not text[p_start : mk.start].strip()
+    para_start = _only_space(text, p_start, mk.start)
 
     def make(cue: _Cue) -> _Found:
         return _Found("direct", mk.start, mk.end, cue.span, cue.speaker)
@@ -438,6 +438,13 @@ def _attribute_mark(
     if para_start and words >= 5 and not heading:
         return _Found("direct", mk.start, mk.end, None, None)
     return None
+
+
+def _only_space(text: str, a: int, b: int) -> bool:
+    """``not text[a:b].strip()``, looking back from ``b`` only as far as the spaces go (a long paragraph)."""
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return b <= a
 
 
 def _is_heading(inner: str) -> bool:
