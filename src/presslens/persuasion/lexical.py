@@ -9,7 +9,7 @@ sidecar (``save_bundle``, ``load_bundle``) that load without unpickling anything
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,9 +41,9 @@ def _shape(w: str) -> str:
     return "x" if w.isalpha() else "p"
 
 
-def token_features(tokens: list[tuple[str, int, int]]) -> list[dict[str, float]]:
+def token_features(tokens: list[tuple[str, int, int]]) -> Iterator[dict[str, float]]:
+    """Each token's features, one at a time: a line of a text without line breaks can hold the whole text."""
     words = [t[0].lower() for t in tokens]
-    feats = []
     in_quote = False
     n = len(tokens)
     excl, question = float("!" in words), float("?" in words)  # once a line, not once a token (long paragraphs)
@@ -55,7 +55,7 @@ def token_features(tokens: list[tuple[str, int, int]]) -> list[dict[str, float]]
         prev2 = words[i - 2] if i > 1 else "<s>"
         next1 = words[i + 1] if i + 1 < n else "</s>"
         next2 = words[i + 2] if i + 2 < n else "</s>"
-        feats.append(
+        yield (
             {
                 f"w={lw}": 1.0,
                 f"suf3={lw[-3:]}": 1.0,
@@ -72,7 +72,6 @@ def token_features(tokens: list[tuple[str, int, int]]) -> list[dict[str, float]]
                 "question": question,
             }
         )
-    return feats
 
 
 def _unfitted(ndim: int) -> np.ndarray:
