@@ -396,3 +396,39 @@ def test_a_search_text_that_is_not_unicode_is_one_line(tmp_path):
     r = run("factchecks", "search", "caf\udce9 date", "--kb", kb)
     assert r.returncode == 1 and "not valid Unicode" in r.stderr
     one_line_errors(r.stderr)
+
+
+def test_csv_export_to_a_terminal_shows_controls_escaped_and_to_a_file_keeps_them(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    kb = str(tmp_path / "kb.sqlite")
+    assert run("factchecks", "import", str(HOSTILE / "escapes.jsonl"), "--kb", kb, "--no-embed").returncode == 0
+    main, replica = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "presslens", "factchecks", "export", "--kb", kb, "--format", "csv"],
+        stdout=replica,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
+    os.close(replica)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert proc.returncode == 0, proc.stderr
+    text = shown.decode("utf-8")
+    assert "PWNED" in text and "\\x1b]0;PWNED\\x07" in text
+    for ch in UNSAFE:
+        assert ch not in text, ch
+    out = tmp_path / "kb.csv"
+    assert run("factchecks", "export", "--kb", kb, "--format", "csv", "-o", str(out)).returncode == 0
+    assert "\x1b]0;PWNED\x07" in out.read_text(encoding="utf-8")  # a file keeps what was stored

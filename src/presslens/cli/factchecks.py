@@ -198,8 +198,13 @@ def _export(kb: KnowledgeBase, fmt: str, out: IO[str]) -> None:
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=[*FIELDS, "date_raw"])
         writer.writeheader()
+        # CSV has no escapes of its own: on a terminal, control characters are shown escaped; a file gets them as stored.
+        on_terminal = out.isatty()
         for rec in records:
-            writer.writerow(rec.to_dict())
+            row = rec.to_dict()
+            if on_terminal:
+                row = {k: safe_for_terminal(v) if isinstance(v, str) else v for k, v in row.items()}
+            writer.writerow(row)
     elif fmt == "claimreview":
         out.write(safe_json(json.dumps([to_claim_review(r) for r in records], ensure_ascii=False, indent=1)))
         out.write("\n")
