@@ -144,12 +144,13 @@ def build_article(path: Path) -> tuple[dict, list[str]]:
             problems.append(f"quote {n}: {len(mentions)} speaker mentions (want one)")
         if mentions:
             s, e = mentions[0]
-            q["speaker_start"], q["speaker_end"], q["speaker_text"] = s, e, text[s:e]
-            if info["speaker"] is None:
-                problems.append(f"quote {n}: a speaker mention but no speaker name in the header")
+            if info["speaker"] is None:  # an unnamed source ("a witness"): kept apart, not scored as a speaker
+                q["source_start"], q["source_end"], q["source_text"] = s, e, text[s:e]
+            else:
+                q["speaker_start"], q["speaker_end"], q["speaker_text"] = s, e, text[s:e]
         elif info["speaker"] is not None:
             problems.append(f"quote {n}: speaker {info['speaker']!r} but no speaker mention marked")
-        if info["speaker"] and not any(w in text for w in info["speaker"].split()):
+        if info["speaker"] and not any(w in text for w in info["speaker"].split() if len(w) > 2 and w[0].isupper()):
             problems.append(f"quote {n}: speaker {info['speaker']!r} never named in the text")
         if info["tags"]:
             q["tags"] = info["tags"]
@@ -163,8 +164,9 @@ def build_article(path: Path) -> tuple[dict, list[str]]:
         assert text[q["start"] : q["end"]] == q["text"]
         for p in q.get("parts", []):
             assert q["start"] <= p["start"] < p["end"] <= q["end"] and text[p["start"] : p["end"]] == p["text"]
-        if "speaker_start" in q:
-            assert text[q["speaker_start"] : q["speaker_end"]] == q["speaker_text"]
+        for k in ("speaker", "source"):
+            if f"{k}_start" in q:
+                assert text[q[f"{k}_start"] : q[f"{k}_end"]] == q[f"{k}_text"]
     article = {"id": meta.get("id"), "genre": meta.get("genre"), "style": meta.get("style"), "text": text}
     article["quotes"] = quotes
     return article, problems
@@ -184,7 +186,7 @@ def check_quote(n: int, q: dict, text: str) -> list[str]:
             if s == 0 or text[s - 1] not in OPEN_MARKS or e >= len(text) or text[e] not in CLOSE_MARKS:
                 problems.append(f"quote {n}: a direct quote's span must sit just inside quotation marks")
     body = text[q["start"] : q["end"]]
-    has_marks = any(c in body for c in "\"\u201c\u201d\u2018")
+    has_marks = bool(re.search("[\"\u201c\u201d\u2018]|(?:^|\\s)'", body))  # straight ' only where it opens
     if q["kind"] == "reported" and has_marks:
         problems.append(f"quote {n}: reported speech containing quotation marks should be 'mixed'")
     if q["kind"] == "mixed" and not has_marks:
