@@ -191,6 +191,8 @@ def check_quote(n: int, q: dict, text: str) -> list[str]:
         problems.append(f"quote {n}: reported speech containing quotation marks should be 'mixed'")
     if q["kind"] == "mixed" and not has_marks:
         problems.append(f"quote {n}: a mixed quote must contain quoted words")
+    if ("split" in q.get("tags", [])) != ("parts" in q):
+        problems.append(f"quote {n}: tag 'split' and parts must go together")
     if "multipara" in q.get("tags", []) and "\n\n" not in body:
         problems.append(f"quote {n}: tagged multipara but within one paragraph")
     if "standalone" in q.get("tags", []) and "speaker_start" in q:
