@@ -3,6 +3,7 @@
 Usage:  python benchmarks/data/quotes-news/build.py            (writes articles.jsonl next to this file)
         python benchmarks/data/quotes-news/build.py --check    (checks only; exit 1 on any problem)
         python benchmarks/data/quotes-news/build.py --unclaimed   (also lists quoted strings outside quote spans)
+        python benchmarks/data/quotes-news/build.py --out FILE    (writes FILE instead)
 
 Source format (one article a file, see GUIDELINES.md):
 
@@ -57,7 +58,11 @@ def parse_header(lines: list[str]) -> tuple[dict[str, str], dict[int, dict]]:
             if not words or words[0] not in KINDS:
                 raise SourceError(f"quote {key}: kind must be one of {sorted(KINDS)}, got {left!r}")
             speaker = speaker.strip()
-            quotes[int(key)] = {"kind": words[0], "tags": words[1:], "speaker": None if speaker in ("", "-") else speaker}
+            quotes[int(key)] = {
+                "kind": words[0],
+                "tags": words[1:],
+                "speaker": None if speaker in ("", "-") else speaker,
+            }
         else:
             meta[key] = value
     return meta, quotes
@@ -130,7 +135,7 @@ def build_article(path: Path) -> tuple[dict, list[str]]:
             if len(parts) < 2:
                 problems.append(f"quote {n}: a split quote needs two or more parts")
             start, end = parts[0][0], parts[-1][1]
-            for (s1, e1), (s2, _) in zip(parts, parts[1:]):
+            for (_, e1), (s2, _) in zip(parts, parts[1:], strict=False):
                 if s2 < e1:
                     problems.append(f"quote {n}: parts overlap or are out of order")
         else:
@@ -157,7 +162,7 @@ def build_article(path: Path) -> tuple[dict, list[str]]:
         problems += check_quote(n, q, text)
         quotes.append(q)
     quotes.sort(key=lambda q: q["start"])
-    for a, b in zip(quotes, quotes[1:]):
+    for a, b in zip(quotes, quotes[1:], strict=False):
         if b["start"] < a["end"]:
             problems.append(f"quotes overlap: {a['text'][:30]!r} / {b['text'][:30]!r}")
     for q in quotes:  # the span text is a check of its own: text[start:end] must equal it
@@ -182,9 +187,9 @@ def check_quote(n: int, q: dict, text: str) -> list[str]:
             continue
         if text[s].isspace() or text[e - 1].isspace():
             problems.append(f"quote {n}: span starts or ends with white space: {text[s:e][:40]!r}")
-        if q["kind"] == "direct":
-            if s == 0 or text[s - 1] not in OPEN_MARKS or e >= len(text) or text[e] not in CLOSE_MARKS:
-                problems.append(f"quote {n}: a direct quote's span must sit just inside quotation marks")
+        inside_marks = s > 0 and text[s - 1] in OPEN_MARKS and e < len(text) and text[e] in CLOSE_MARKS
+        if q["kind"] == "direct" and not inside_marks:
+            problems.append(f"quote {n}: a direct quote's span must sit just inside quotation marks")
     body = text[q["start"] : q["end"]]
     has_marks = bool(re.search("[\"\u201c\u201d\u2018]|(?:^|\\s)'", body))  # straight ' only where it opens
     if q["kind"] == "reported" and has_marks:
@@ -216,6 +221,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="check only, write nothing")
     ap.add_argument("--unclaimed", action="store_true", help="list quoted strings that are not quote spans")
+    ap.add_argument("--out", default=str(HERE / "articles.jsonl"), help="where to write (default: articles.jsonl here)")
     args = ap.parse_args()
     articles, failed = [], False
     for path in sorted((HERE / "source").glob("*.md")):
@@ -241,7 +247,7 @@ def main() -> None:
     if failed:
         sys.exit(1)
     if not args.check:
-        with open(HERE / "articles.jsonl", "w", encoding="utf-8") as f:
+        with open(args.out, "w", encoding="utf-8") as f:
             for a in articles:
                 f.write(json.dumps(a, ensure_ascii=False) + "\n")
 
