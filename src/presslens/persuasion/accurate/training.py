@@ -49,12 +49,13 @@ def _train_one(articles: list[LabelledArticle], config: TrainConfig, log: Callab
     if config.train_limit:
         rows = random.Random(config.seed).sample(rows, min(config.train_limit, len(rows)))
     torch.manual_seed(config.seed)
-    model = build_tagger(config.encoder, line_head=config.line_head)
+    model = build_tagger(config.encoder, config.line_head, config.lora_rank, config.lora_alpha, config.lora_dropout)
     loss_fn = _weighted_bce(torch, np.concatenate([r.y[r.mask > 0] for r in rows]), config.pos_weight_cap)
     line_loss_fn = _weighted_bce(torch, np.stack([r.y.max(0) for r in rows]), config.pos_weight_cap)
     for prm in model.encoder.embeddings.parameters():
         prm.requires_grad = False
-    enc_params = [p for n, p in model.encoder.named_parameters() if "embeddings" not in n]
+    # with LoRA only the adapters train (build_tagger froze the rest)
+    enc_params = [p for n, p in model.encoder.named_parameters() if "embeddings" not in n and p.requires_grad]
     head_params = [p for n, p in model.named_parameters() if "head." in n]
     opt = torch.optim.AdamW(
         [{"params": enc_params, "lr": config.lr}, {"params": head_params, "lr": config.head_lr}], weight_decay=0.01
@@ -70,7 +71,7 @@ def _train_one(articles: list[LabelledArticle], config: TrainConfig, log: Callab
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
     log(f"per epoch: {len(positives)} windows with a technique + {n_neg} of {len(negatives)} without (resampled)")
-    step, t0 = 0, time.time()
+    step, t0, cpu0 = 0, time.time(), time.process_time()
     for epoch in range(config.epochs):
         model.train()
         run_loss = 0.0
@@ -95,7 +96,11 @@ def _train_one(articles: list[LabelledArticle], config: TrainConfig, log: Callab
                     f"  epoch {epoch + 1} step {bi + 1}/{steps_per_epoch} loss {run_loss / (bi + 1):.4f}, "
                     f"{el:.0f}s elapsed, eta {el / step * (total - step):.0f}s"
                 )
-        log(f"epoch {epoch + 1}/{config.epochs}: loss {run_loss / steps_per_epoch:.4f}, {time.time() - t0:.0f}s")
+        el, cpu = time.time() - t0, time.process_time() - cpu0
+        log(
+            f"epoch {epoch + 1}/{config.epochs}: loss {run_loss / steps_per_epoch:.4f}, {el:.0f}s "
+            f"({el / step:.2f}s wall, {cpu / step:.2f}s CPU a step of {config.batch})"
+        )
     model.eval()
     return model
 
