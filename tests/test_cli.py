@@ -40,9 +40,12 @@ def test_json_contract():
         for m in e["mentions"]:
             assert text[m["start"] : m["end"]] == m["text"]
     for q in doc["quotes"]:
-        assert set(q) == {"id", "kind", "start", "end", "text", "cue", "speaker"}
+        assert set(q) == {"id", "kind", "start", "end", "text", "cue", "speaker", "parts"}
         assert q["kind"] in ("direct", "indirect", "mixed")
         assert text[q["start"] : q["end"]] == q["text"]
+        for part in q["parts"]:  # a split quote's pieces, from its start to its end
+            assert text[part["start"] : part["end"]] == part["text"]
+            assert q["start"] <= part["start"] < part["end"] <= q["end"]
         if q["cue"]:
             assert text[q["cue"]["start"] : q["cue"]["end"]] == q["cue"]["text"]
         if q["speaker"]:

@@ -168,3 +168,46 @@ def test_sentence_initial_inverted_cue():
     a = presslens.analyze('Tax experts were unconvinced. Said Ellis: "I do not see any interest in tax reform."\n')
     q = find_quote(a, "I do not see")
     assert q.cue.text == "Said" and q.speaker.text == "Ellis" and q.speaker.name == "Ellis"
+
+
+def test_standalone_quote_paragraph_belongs_to_the_person_introduced_before():
+    a = analysed("standalone.txt")
+    q = find_quote(a, "We see it every week in the morgue")
+    assert q.kind == "direct" and q.cue is None
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"  # "The county's chief coroner, Ana Ruiz, has …"
+
+
+def test_quoted_sentence_without_a_cue_belongs_to_the_person_just_named():
+    assert speaker_of(analysed("standalone.txt"), "Most of the people I see") == "Ben Okafor"
+
+
+def test_split_quote_is_one_quote_with_its_two_parts():
+    a = analysed("standalone.txt")
+    first, second = '"We will not back down,"', '"and we will win this fight."'
+    q = find_quote(a, "We will not back down")
+    assert [p.text for p in q.parts] == [first, second]
+    assert [(p.start, p.end) for p in q.parts] == [
+        (a.text.index(first), a.text.index(first) + len(first)),
+        (a.text.index(second), a.text.index(second) + len(second)),
+    ]
+    assert (q.start, q.end) == (q.parts[0].start, q.parts[1].end) and q.text == a.text[q.start : q.end]
+    assert q.speaker.name == "Tom Reyes" and q.cue.text == "said"
+    assert not [o for o in a.quotes if o is not q and o.start < q.end and q.start < o.end]  # one quote, not two
+    assert presslens.Analysis.from_dict(a.to_dict()).quotes == a.quotes  # the parts survive the JSON
+
+
+def test_titles_of_programmes_and_books_are_not_quotes():
+    a = analysed("standalone.txt")
+    assert not [q for q in a.quotes if "State of the Nation" in q.text or "Hard Cases" in q.text]
+    cnn = presslens.analyze(
+        'Appearing on CNN\'s "Fareed Zakaria GPS," Kremlin spokesman Dmitry Peskov said the talks had stalled.\n'
+    )
+    assert [q.text for q in cnn.quotes] == ["the talks had stalled"]
+    assert cnn.quotes[0].speaker.name == "Dmitry Peskov"
+
+
+def test_example_article_has_no_title_quotes(example_text):
+    for q in presslens.analyze(example_text, components=("quotes",)).quotes:
+        for part in q.pieces:
+            words = part.text.strip("\"'\u201c\u201d\u2018\u2019,. ").split()
+            assert len(words) > 1 and not all(w[:1].isupper() for w in words), part.text

@@ -110,6 +110,11 @@ class Speaker:
 
 @dataclass(slots=True)
 class Quote:
+    """A quote. ``start``/``end`` run from its first quoted character to its last; a quote split by its
+    attribution ("We will not back down," she said, "and we will win.") is one quote whose ``parts`` are the
+    quoted pieces, in order, so that ``text`` holds the attribution between them and ``parts`` do not. A quote
+    with no ``parts`` is one piece, ``start:end`` (see ``pieces``)."""
+
     id: str
     kind: QuoteKind
     start: int
@@ -117,6 +122,7 @@ class Quote:
     text: str
     cue: Span | None = None
     speaker: Speaker | None = None
+    parts: list[Span] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +133,7 @@ class Quote:
             "text": self.text,
             "cue": self.cue.to_dict() if self.cue else None,
             "speaker": self.speaker.to_dict() if self.speaker else None,
+            "parts": [p.to_dict() for p in self.parts],
         }
 
     @classmethod
@@ -139,7 +146,18 @@ class Quote:
             text=d["text"],
             cue=Span.from_dict(d["cue"]) if d.get("cue") else None,
             speaker=Speaker.from_dict(d["speaker"]) if d.get("speaker") else None,
+            parts=[Span.from_dict(p) for p in d.get("parts") or []],
         )
+
+    @property
+    def pieces(self) -> list[Span]:
+        """The quoted pieces: ``parts``, or the whole quote as one piece."""
+        return list(self.parts) if self.parts else [Span(self.start, self.end, self.text)]
+
+    @property
+    def quoted_text(self) -> str:
+        """The quoted words without the attribution that splits them: the pieces joined by " … "."""
+        return " … ".join(p.text for p in self.pieces)
 
     @property
     def speaker_label(self) -> str:
@@ -420,6 +438,9 @@ class Analysis:
     models: dict[str, str] = field(default_factory=dict)  # part → the model that produced it ("techniques": ...)
     # What registered components outside the core add, by top-level JSON key ("events": [...]); plain JSON values.
     extensions: dict[str, Any] = field(default_factory=dict)
+    # The components that ran ("quotes", "techniques", ...), so that a report shows only their sections; None
+    # when not known (an analysis read back from JSON: every section is shown). Not part of the JSON.
+    components: tuple[str, ...] | None = field(default=None, compare=False)
 
     # -- serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -479,6 +500,7 @@ class Analysis:
             out.extend(e.mentions)
         for q in self.quotes:
             out.append(q)
+            out.extend(q.parts)
             if q.cue:
                 out.append(q.cue)
             if q.speaker:
@@ -487,6 +509,10 @@ class Analysis:
 
     def entity(self, entity_id: str) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)
+
+    def ran(self, component: str) -> bool:
+        """Whether ``component`` ran on this article (True when that is not known)."""
+        return self.components is None or component in self.components
 
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The first quote whose span holds ``start:end`` (the quote of an opposite-claim dispute's text)."""

@@ -44,6 +44,7 @@ class Pipeline:
     def analyze_doc(self, article: Article, doc: Doc) -> Analysis:
         """Every component, in order, over one parsed article (no batch hooks: see ``analyze_articles``)."""
         analysis = Analysis(id=article.id, text=article.text, title=article.title, metadata=article.metadata)
+        analysis.components = tuple(name for name, _ in self.components)
         for _, component in self.components:
             component(analysis, doc)
         return analysis

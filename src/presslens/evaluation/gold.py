@@ -6,7 +6,9 @@ Generic format, one article a line::
                                            "speaker_start": 0, "speaker_end": 6}]}
 
 ``speaker`` (a name), ``speaker_start``/``speaker_end`` (the mention) are optional; a quote without
-either is scored for its span only.
+either is scored for its span only. A quote split by its attribution is one quote with
+``"parts": [{"start": .., "end": ..}, ...]`` (its start/end: the first part's start to the last part's end);
+PolNeAR's discontinuous spans (``T3<TAB>Content 10 20;30 40``) are read the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from presslens.errors import InputError
 
 
 @dataclass(slots=True)
+class GoldPart:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class GoldQuote:
     start: int
     end: int
@@ -26,6 +34,7 @@ class GoldQuote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None
+    parts: list[GoldPart] = field(default_factory=list)  # two or more pieces, or none (one piece: start:end)
 
 
 @dataclass(slots=True)
@@ -57,7 +66,12 @@ def load_gold_jsonl(path: Path) -> list[GoldDoc]:
             rec = json.loads(line)
             quotes = [
                 GoldQuote(
-                    int(q["start"]), int(q["end"]), q.get("speaker"), q.get("speaker_start"), q.get("speaker_end")
+                    int(q["start"]),
+                    int(q["end"]),
+                    q.get("speaker"),
+                    q.get("speaker_start"),
+                    q.get("speaker_end"),
+                    parts=_parts([(int(p["start"]), int(p["end"])) for p in q.get("parts") or []]),
                 )
                 for q in rec.get("quotes", [])
             ]
@@ -84,6 +98,7 @@ def load_polnear(split_dir: Path) -> list[GoldDoc]:
 
 def _read_ann(path: Path, text: str) -> list[GoldQuote]:
     spans: dict[str, tuple[str, int, int]] = {}
+    pieces_of: dict[str, list[tuple[int, int]]] = {}
     events: list[dict[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
@@ -91,6 +106,7 @@ def _read_ann(path: Path, text: str) -> list[GoldQuote]:
             label, _, offsets = parts[1].partition(" ")
             pieces = [tuple(map(int, p.split())) for p in offsets.split(";")]
             spans[parts[0]] = (label, min(p[0] for p in pieces), max(p[1] for p in pieces))
+            pieces_of[parts[0]] = [(p[0], p[1]) for p in pieces]
         elif line.startswith("E") and len(parts) >= 2:
             events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
     quotes = []
@@ -108,6 +124,12 @@ def _read_ann(path: Path, text: str) -> list[GoldQuote]:
                 source[1] if source else None,
                 source[2] if source else None,
                 text[cue[1] : cue[2]] if cue else None,
+                _parts(pieces_of.get(ev.get("Content", ""), [])),
             )
         )
     return quotes
+
+
+def _parts(pieces: list[tuple[int, int]]) -> list[GoldPart]:
+    """The parts of a split quote in text order; none for a quote in one piece."""
+    return [GoldPart(a, b) for a, b in sorted(pieces)] if len(pieces) > 1 else []

@@ -2,6 +2,8 @@
 
 - A predicted and a gold quote match when their overlap, divided by the length of the longer of the
   two, is at least the threshold (0.3 and 0.8 reported); matching is one-to-one, best overlap first.
+  Lengths and overlap are counted on the characters of the quotes' parts (a quote split by its attribution
+  does not count the attribution; a quote without parts is one part).
 - Precision = matched / predicted, recall = matched / gold, F1 their harmonic mean (micro, over all articles).
 - Speaker accuracy is measured on matched pairs whose gold quote names a speaker. The prediction is right
   when its speaker mention overlaps the gold speaker mention, when the predicted entity has a mention that
@@ -70,11 +72,31 @@ def overlap_ratio(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
     return inter / max(a_end - a_start, b_end - b_start)
 
 
+Pieces = list[tuple[int, int]]
+
+
+def pieces(q: Quote | GoldQuote) -> Pieces:
+    """The character ranges a quote covers: its parts, or ``start:end`` when it has none."""
+    return [(p.start, p.end) for p in q.parts] if q.parts else [(q.start, q.end)]
+
+
+def pieces_overlap_ratio(a: Pieces, b: Pieces) -> float:
+    """``overlap_ratio`` on the characters of the pieces: shared characters / the larger character count."""
+    inter = sum(max(0, min(ae, be) - max(as_, bs)) for as_, ae in a for bs, be in b)
+    if inter <= 0:
+        return 0.0
+    return inter / max(sum(e - s for s, e in a), sum(e - s for s, e in b))
+
+
 def match(pred: list[Quote], gold: list[GoldQuote], threshold: float) -> list[tuple[Quote, GoldQuote]]:
     pairs = []
+    gold_pieces = [pieces(g) for g in gold]
     for p in pred:
-        for g in gold:
-            r = overlap_ratio(p.start, p.end, g.start, g.end)
+        pp = pieces(p)
+        for g, gp in zip(gold, gold_pieces, strict=True):
+            if p.start >= g.end or g.start >= p.end:
+                continue
+            r = pieces_overlap_ratio(pp, gp)
             if r >= threshold:
                 pairs.append((r, id(p), id(g), p, g))
     pairs.sort(key=lambda x: -x[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from presslens.errors import InputError
 from presslens.evaluation.gold import GoldDoc, load_gold
 from presslens.evaluation.quotes import QuoteScores, score_quotes
@@ -16,7 +18,8 @@ def evaluate_quotes(
 ) -> tuple[list[tuple[Analysis, GoldDoc]], list[QuoteScores], list[str]]:
     """Analyse the gold articles (``fmt``: polnear | jsonl) and score them: ``(pairs, scores, errors)``.
 
-    Gold offsets refer to the gold text as given, so it is analysed unchanged (no normalisation)."""
+    Gold offsets refer to the gold text as given, so it is analysed unchanged (no normalisation). Only the
+    quotes component runs (the others do not change the quotes)."""
     gold = load_gold(fmt, path)
     if limit:
         gold = gold[:limit]
@@ -24,7 +27,8 @@ def evaluate_quotes(
         raise InputError(path, "no gold articles found")
     articles = [Article(id=g.id, text=g.text) for g in gold]
     pairs, errors = [], []
-    for g, a in zip(gold, analyze_many(articles, options=options or Options()), strict=True):
+    only_quotes = dataclasses.replace(options or Options(), components=("quotes",))
+    for g, a in zip(gold, analyze_many(articles, options=only_quotes), strict=True):
         if isinstance(a, InputError):
             errors.append(str(a))
         else:

@@ -32,6 +32,25 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
 _TERMINAL = re.compile(r"[.!?]")
+_STOP_WORD = re.compile(r"([\w']*)[.!?]\s+\S")
+_ABBREVIATIONS = {
+    "sen",
+    "rep",
+    "gov",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "jr",
+    "sr",
+    "lt",
+    "col",
+    "gen",
+    "prof",
+    "rev",
+    "u.s",
+}
 _LABEL = re.compile(r"[\"\u201c]?([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}):[ \t]+(?=\S)")
 _BYLINE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][^\n]{1,60}?)[.\s]*$")
 _ACCUSE = {"accuse", "charge", "blame", "criticize", "criticise", "praise", "thank", "urge"}
@@ -60,6 +79,7 @@ class _Found:
     speaker: Speaker | None = None
     label: tuple[int, int] | None = None  # transcript label span
     inherit: _Found | None = None  # same speaker as this earlier quote
+    parts: list[tuple[int, int]] = field(default_factory=list)  # the quoted pieces of a quote split by its cue
 
 
 class _CueIndex:
@@ -354,12 +374,24 @@ def _attribute_mark(
     def make(cue: _Cue) -> _Found:
         return _Found("direct", mk.start, mk.end, cue.span, cue.speaker)
 
+    if not para_start and _names_a_title(text, mk, inner, p_start):
+        return None  # Appearing on CNN's "Fareed Zakaria GPS," / his book "The Art of the Deal" / so-called "X"
     # 1. inside a cue's reported content (it starts at most one content's length before the mark).
     for c in cue_index.content_from(mk.start - cue_index.longest_content, mk.start + 3):
         if c.content and mk.start < c.content[1] and mk.end > c.content[0] and mk.start >= c.content[0] - 2:
             outside = text[c.content[0] : mk.start] + text[mk.end : c.content[1]]
             if not re.search(r"\w", outside):
                 c.used_direct = True
+                if (  # "…," she said, "…": the cue's content is the second part of one quote
+                    previous is not None
+                    and previous.cue == c.span
+                    and previous.end <= c.span[0]
+                    and para_of(previous.start) == p
+                    and previous_mark is not None
+                    and _opens_split(text, previous_mark, p_start)
+                    and not _sentence_break(text[previous.end : mk.start].rstrip())
+                ):
+                    return _join(previous, mk)
                 return make(c)
             c.marks.append(i)
             return None
@@ -384,7 +416,14 @@ def _attribute_mark(
             if gap.rstrip().endswith((":", ",")) or not gap.strip() or re.search(r"\w", gap):
                 if c.content and c.content[1] < mk.start - 2:
                     break
+                if previous is not None and previous.cue == c.span and previous.end <= c.span[0]:
+                    break  # "…," she said, "…": the cue of the quote before splits one quote (4.)
                 c.used_direct = True
+                partial = inner[:1].islower() and re.search(r"\w$", gap.rstrip())
+                if partial and c.token.pos_ == "VERB" and c.speaker is not None:
+                    a, b = _governed_content(doc, c.token, mk)  # calls her record a "blueprint" for …
+                    if (a, b) != (mk.start, mk.end):
+                        return _Found("mixed", a, b, c.span, c.speaker)
                 return make(c)
     # 4. split by its attribution: "…," he continued. "…" is one quote (the attribution inside it).
     if previous is not None and previous_mark is not None and previous.cue and para_of(previous_mark.start) == p:
@@ -393,10 +432,10 @@ def _attribute_mark(
             previous.end == previous_mark.end
             and previous.cue[0] >= previous_mark.end
             and len(between) <= 3 * _MAX_GAP
-            and not re.search(r"[.!?]\s+\S", between.rstrip())  # only the attribution sentence between
+            and _opens_split(text, previous_mark, p_start)
+            and not _sentence_break(between.rstrip())  # only the attribution sentence between
         ):
-            previous.end = mk.end
-            return previous
+            return _join(previous, mk)
     # 4b. an epigraph: “…” ― Name
     byline = _BYLINE.match(text, mk.end, p_end)
     if byline:
@@ -413,7 +452,27 @@ def _attribute_mark(
         if intro:
             intro[-1].used_direct = True
             return make(intro[-1])
-    # 5b. a quote paragraph with no cue continues the previous paragraph's speaker.
+    # 5b. a quote with no cue that stands alone (a paragraph, or a sentence of its own) is said by the speaker
+    # the sentence before introduces ("the county's chief coroner, Ana Ruiz, …" / "Ruiz said …"), unless
+    # that sentence holds the previous quote (then 5c: the quote continues).
+    alone = para_start or _starts_sentence(text, p_start, mk.start)
+    if alone and not heading and words >= 3 and _ends_sentence(text, mk, p_end):
+        before = _sentence_before(doc, mk.start, p_start if not para_start else paragraphs[max(p - 1, 0)][0])
+        if before is not None and not (previous is not None and previous.end > before.start_char):
+            who = _introduced_speaker(before, cue_index)
+            if who is not None:
+                return _Found("direct", mk.start, mk.end, None, who)
+    if (  # a quoted sentence after the previous quote's in the same paragraph: the same speaker
+        not para_start
+        and alone
+        and not heading
+        and words >= 3
+        and previous is not None
+        and para_of(previous.start) == p
+        and previous.kind in ("direct", "mixed")
+    ):
+        return _Found("direct", mk.start, mk.end, None, None, inherit=previous)
+    # 5c. a quote paragraph with no cue continues the previous paragraph's speaker.
     if (
         para_start
         and not heading
@@ -434,10 +493,154 @@ def _attribute_mark(
         ):
             previous.end = mk.end
             return previous
-        return _Found("direct", mk.start, mk.end, (verb.idx, verb.idx + len(verb.text)), subj)
+        a, b = _governed_content(doc, verb, mk)
+        kind: QuoteKind = "direct" if (a, b) == (mk.start, mk.end) else "mixed"
+        return _Found(kind, a, b, (verb.idx, verb.idx + len(verb.text)), subj)
     if para_start and words >= 5 and not heading:
         return _Found("direct", mk.start, mk.end, None, None)
     return None
+
+
+_TITLE_BEFORE = re.compile(
+    r"\b(?:so[- ]called|dubbed|titled|entitled|nicknamed|headlined|hashtag|slogan|motto|catchphrase|tagline|"
+    r"chants? of|signs? reading|banners? reading)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+_WORK_BEFORE = re.compile(
+    r"(?:\b(?:book|books|novel|memoir|film|movie|documentary|show|program|programme|series|song|album|single|"
+    r"column|op-ed|essay|article|podcast|episode|magazine|newspaper|play|musical|poem|bill|act|campaign|"
+    r"operation|plan|initiative|network|channel|broadcast|newsletter|video|ad|advertisement|website|blog|"
+    r"titles?)|[A-Z][\w&.\-]*['\u2019]s)\s*$"
+)
+
+
+def _names_a_title(text: str, mk: QuoteMark, inner: str, p_start: int) -> bool:
+    """A title, name or scare-quoted term in quotation marks rather than speech: after "so-called", "dubbed",
+    "titled", after "his book", "CNN's", or a short title-cased fragment without a verb in running text."""
+    before = text[max(p_start, mk.start - 60) : mk.start]
+    if _TITLE_BEFORE.search(before) and len(inner.split()) <= 12:
+        return True
+    title_cased = _is_title_cased(inner)
+    if title_cased and _WORK_BEFORE.search(before):
+        return True
+    # A short title-cased name in running text ("Fareed Zakaria GPS," said …), not a sentence of its own.
+    return title_cased and 2 <= len(inner.split()) <= 6 and not re.search(r"[.!?][\"'\u201d\u2019]*$", inner)
+
+
+def _is_title_cased(inner: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", inner)
+    return (
+        0 < len(words) <= 10
+        and words[0][0].isupper()
+        and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+        and sum(w[0].isupper() for w in words) >= max(1, len(words) - 2)
+        and not any(w.lower() in _SPEECH_WORDS for w in words)
+    )
+
+
+_SPEECH_WORDS = {"i", "i'm", "we", "we're", "you", "my", "our", "me", "us", "it's", "thank"}
+
+
+def _starts_sentence(text: str, p_start: int, offset: int) -> bool:
+    """The mark at ``offset`` opens a sentence: only spaces back to a stop (or a colon-free sentence end)."""
+    j = offset
+    while j > p_start and text[j - 1].isspace():
+        j -= 1
+    return j > p_start and j < offset and text[j - 1] in ".!?" and not _is_abbreviation(text, p_start, j - 1)
+
+
+def _is_abbreviation(text: str, p_start: int, stop: int) -> bool:
+    k = stop
+    while k > p_start and (text[k - 1].isalnum() or text[k - 1] == "."):
+        k -= 1
+    word = text[k:stop]
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _ends_sentence(text: str, mk: QuoteMark, p_end: int) -> bool:
+    """The quotation closes a sentence: it ends with a stop inside or right after the closing mark, or
+    runs to the end of its paragraph."""
+    inner = text[mk.inner[0] : mk.inner[1]].rstrip()
+    if mk.open_ended or inner.endswith((".", "!", "?", "\u2026")):
+        return True
+    after = text[mk.end : min(p_end, mk.end + 2)]
+    return after[:1] in (".", "!", "?") or not text[mk.end : p_end].strip()
+
+
+def _sentence_before(doc: Doc, offset: int, floor: int) -> SpacySpan | None:
+    """The sentence that ends before ``offset`` (in the same paragraph, or the one before when ``floor`` is its
+    start)."""
+    tok = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if tok is None or not len(tok):
+        return None
+    i = tok[0].sent.start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0 or doc[i].idx < floor:
+        return None
+    sent = doc[i].sent
+    return sent if sent.start_char >= floor or sent.end_char > floor else None
+
+
+def _introduced_speaker(sent: SpacySpan, cue_index: _CueIndex) -> Token | None:
+    """Whom a sentence puts forward as the next speaker: the speaker of its speech cue ("Ruiz said …"), a
+    person as its subject or in apposition to it ("The county's chief coroner, Ana Ruiz, has …"), or the one
+    person it names. None when that is not clear (two people, or none)."""
+    cues = [c for c in cue_index.span_from(sent.start_char, sent.end_char) if c.speaker is not None]
+    if cues:
+        speaker = cues[-1].speaker
+        return speaker if speaker is not None and speaker.pos_ in ("PROPN", "PRON", "NOUN") else None
+    people = [e for e in sent.ents if e.label_ == "PERSON"]
+    subject = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head == sent.root), None)
+    if subject is not None:
+        if _is_person_name(subject) or subject.lower_ in ("he", "she"):
+            return subject
+        appos = next((c for c in subject.children if c.dep_ == "appos" and _is_person_name(c)), None)
+        if appos is not None:
+            return appos
+    surnames = {e.root.text for e in people}
+    if len(surnames) == 1:
+        return people[-1].root
+    return None
+
+
+def _is_person_name(tok: Token) -> bool:
+    """A person's name: tagged PERSON, or a proper name of two words or more the tagger left untyped."""
+    if tok.ent_type_ == "PERSON":
+        return True
+    return (
+        tok.pos_ == "PROPN"
+        and not tok.ent_type_
+        and any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 for c in tok.children)
+    )
+
+
+def _opens_split(text: str, first: QuoteMark, p_start: int) -> bool:
+    """Whether the quotation ``first`` can be the first part of a quote split by its attribution: it ends a
+    clause ("We will not back down," she said) and stands at the start of a sentence or after a colon or comma,
+    not inside the reporter's sentence (Bush called him "a leader" but described …)."""
+    inner = text[first.inner[0] : first.inner[1]].rstrip()
+    if not (inner.endswith((",", ".", "!", "?", "\u2026", "-", "\u2014")) or text[first.end : first.end + 1] == ","):
+        return False
+    before = text[p_start : first.start].rstrip()
+    return not before or before.endswith((".", "!", "?", ":", ",", "\u2014"))
+
+
+def _join(previous: _Found, mk: QuoteMark) -> _Found:
+    """The quotation ``mk`` as the next part of ``previous``, a quote split by its attribution."""
+    previous.parts = (previous.parts or [(previous.start, previous.end)]) + [(mk.start, mk.end)]
+    previous.end = mk.end
+    return previous
+
+
+def _sentence_break(words: str) -> bool:
+    """A sentence ends inside ``words``: a stop before another word, but not after a title or an initial
+    ("said Sen. Sherrod Brown", "John F. Kerry")."""
+    for m in _STOP_WORD.finditer(words):
+        before = m.group(1)
+        if before.lower() not in _ABBREVIATIONS and not (len(before) == 1 and before.isupper()):
+            return True
+    return False
 
 
 def _only_space(text: str, a: int, b: int) -> bool:
@@ -476,6 +679,21 @@ def _governing_subject(doc: Doc, mk: QuoteMark) -> tuple[Token, Token] | None:
             return None
         tok = head
     return None
+
+
+_GOVERNED = {"dobj", "attr", "oprd", "xcomp", "ccomp", "prep", "dative", "acomp", "npadvmod"}
+
+
+def _governed_content(doc: Doc, verb: Token, mk: QuoteMark) -> tuple[int, int]:
+    """What the verb says of its object, with the partial quote in it: Sullivan calls [her record a "blueprint"
+    for jobs]. The quotation alone when the verb's complements do not hold it or run on too long."""
+    right = [c for c in verb.children if c.i > verb.i and c.dep_ in _GOVERNED]
+    if not right:
+        return mk.start, mk.end
+    span = _trim(doc, min(c.left_edge.i for c in right), max(c.right_edge.i for c in right) + 1)
+    if span is None or not (span[0] <= mk.start and mk.end <= span[1] + 1) or span[1] - span[0] > 300:
+        return mk.start, mk.end
+    return span[0], max(span[1], mk.end)
 
 
 def _is_speaker_label(label: str, count: int, index: EntityIndex) -> bool:
@@ -545,7 +763,8 @@ def _resolve(doc: Doc, index: EntityIndex, found: list[_Found]) -> list[Quote]:
         if speaker is None and f.inherit is not None:
             speaker = _inherited(f)
         cue = Span.of(text, *f.cue) if f.cue else None
-        quotes.append(Quote("", f.kind, f.start, f.end, text[f.start : f.end], cue, speaker))
+        parts = [Span.of(text, a, b) for a, b in f.parts] if len(f.parts) > 1 else []
+        quotes.append(Quote("", f.kind, f.start, f.end, text[f.start : f.end], cue, speaker, parts))
     for n, q in enumerate(quotes, 1):
         q.id = f"q{n}"
     return quotes

@@ -124,7 +124,11 @@ def render_html(analysis: Analysis | list[Analysis]) -> str:
 def _article_section(a: Analysis, n: int) -> str:
     colours = speaker_colours(a)
     meta = " · ".join(escape(str(v)) for v in a.metadata.to_dict().values() if v)
-    counts = f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
+    counts = (
+        f"{len(a.quotes)} quotes from {len(a.speakers())} speakers · click a quote or a list entry for details"
+        if a.ran("quotes") or a.quotes
+        else "quotes not analysed"
+    )
     if a.genre:
         frames = ", ".join(f"{f.label.replace('_', ' ')} ({f.confidence:.2f})" for f in a.frames) or "—"
         found = f"genre: {escape(a.genre.label)} ({a.genre.confidence:.2f}) · frames: {escape(frames)}"
@@ -172,7 +176,8 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
     for q in a.quotes:
         c = colours[q.speaker_label]
         cls = "q indirect" if q.kind == "indirect" else "q"
-        layers.append((q.start, q.end, f'<mark class="{cls}" style="--c:{c}"{_attrs(q, n)}>', "</mark>"))
+        for part in q.pieces:  # a quote split by its attribution: its parts marked, the attribution not
+            layers.append((part.start, part.end, f'<mark class="{cls}" style="--c:{c}"{_attrs(q, n)}>', "</mark>"))
         if q.speaker:
             layers.append((q.speaker.start, q.speaker.end, f'<span class="spk" style="--c:{c}">', "</span>"))
         if q.cue:
@@ -230,7 +235,7 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         etype = f' <span class="etype">{escape(entity.type)}</span>' if entity else ""
         items = []
         for q in quotes:
-            snippet = " ".join(q.text.split())
+            snippet = " ".join(q.quoted_text.split())
             snippet = snippet if len(snippet) <= 180 else snippet[:177] + "…"
             cue = f" <i>({escape(q.cue.text)})</i>" if q.cue else ""
             items.append(

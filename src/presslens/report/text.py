@@ -20,10 +20,11 @@ def render_text(a: Analysis, width: int = 100) -> str:
     if meta:
         lines.append(meta)
     n_direct = sum(q.kind == "direct" for q in a.quotes)
-    lines.append(
-        f"{len(a.quotes)} quotes ({n_direct} direct, {sum(q.kind == 'mixed' for q in a.quotes)} mixed, "
-        f"{sum(q.kind == 'indirect' for q in a.quotes)} reported) from {len(a.speakers())} speakers"
-    )
+    if a.ran("quotes") or a.quotes:  # only the sections of the components that ran (--only techniques: none)
+        lines.append(
+            f"{len(a.quotes)} quotes ({n_direct} direct, {sum(q.kind == 'mixed' for q in a.quotes)} mixed, "
+            f"{sum(q.kind == 'indirect' for q in a.quotes)} reported) from {len(a.speakers())} speakers"
+        )
     if a.genre or a.frames:
         frames = ", ".join(f"{f.label} ({f.confidence:.2f})" for f in a.frames) or "none above threshold"
         genre = f"{a.genre.label} ({a.genre.confidence:.2f})" if a.genre else "—"
@@ -37,7 +38,7 @@ def render_text(a: Analysis, width: int = 100) -> str:
             cue = q.cue.text if q.cue else "continues"
             who = f" · {q.speaker.text}" if q.speaker and q.speaker.text != name else ""
             head = f"  {q.id:<4} {q.kind:<8} "
-            body = f"({cue}{who}) " + " ".join(q.text.split())
+            body = f"({cue}{who}) " + " ".join(q.quoted_text.split())
             wrapped = textwrap.wrap(body, width=max(40, width - len(head)))
             lines.append(head + (wrapped[0] if wrapped else ""))
             lines.extend(" " * len(head) + w for w in wrapped[1:])
