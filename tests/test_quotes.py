@@ -211,3 +211,10 @@ def test_example_article_has_no_title_quotes(example_text):
         for part in q.pieces:
             words = part.text.strip("\"'\u201c\u201d\u2018\u2019,. ").split()
             assert len(words) > 1 and not all(w[:1].isupper() for w in words), part.text
+
+
+def test_quotation_over_two_paragraphs_takes_the_speaker_of_its_attributed_end():
+    a = analysed("standalone.txt")
+    opened = find_quote(a, "Nobody in this town will be left behind")
+    assert opened.cue is None and opened.speaker.name == "Tom Reyes"  # not Ben Okafor, the last speaker before
+    assert speaker_of(a, "Every life we save") == "Tom Reyes"

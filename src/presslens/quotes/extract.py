@@ -57,6 +57,11 @@ _ACCUSE = {"accuse", "charge", "blame", "criticize", "criticise", "praise", "tha
 _OBJECT_CLAUSE = {"demand", "promise", "pledge", "vow", "warn", "offer", "threaten", "predict", "deny"}
 _DIRECTIVE = {"tell", "ask", "urge", "order", "instruct", "advise", "warn", "call"}
 _MAX_GAP = 80  # characters between a quote and its cue
+# Speech acts whose object is what was said: "announced his resignation", "denied the allegations".
+_OBJECT_CONTENT = {
+    "announce", "deny", "criticize", "criticise", "praise", "promise", "reject", "dismiss", "describe",
+    "mention", "note", "recall", "demand", "acknowledge", "admit", "reveal", "predict",
+}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -168,6 +173,8 @@ def extract_quotes(doc: Doc, index: EntityIndex) -> list[Quote]:
         f = _attribute_mark(doc, text, mk, i, marks, cue_index, previous, previous_mark, paragraphs, para_of)
         if f is not None:
             if f is not previous:
+                if previous is not None and previous_mark is not None and f.cue is not None:
+                    _continued_by(text, previous, previous_mark, f, mk, para_of)
                 found.append(f)
             previous, previous_mark = f, mk
 
@@ -214,7 +221,7 @@ def _find_cues(doc: Doc, in_mark: Callable[[int], int]) -> list[_Cue]:
             continue
         cue = _Cue(tok, (tok.idx, tok.idx + len(tok.text)), speaker)
         lemma = tok.lemma_.lower()
-        if lemma in REPORTING_VERBS or lemma in _ACCUSE or lemma in _OBJECT_CLAUSE:
+        if lemma in REPORTING_VERBS or lemma in _ACCUSE or lemma in _OBJECT_CLAUSE or lemma in _OBJECT_CONTENT:
             cue.content = _content(doc, tok, lemma)
         cues.append(cue)
     return cues
@@ -338,6 +345,10 @@ def _content(doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
         xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
         if obj is not None and xcomp is not None and obj.i < xcomp.i:
             return _trim(doc, obj.left_edge.i, xcomp.right_edge.i + 1)
+    if lemma in _OBJECT_CONTENT:
+        obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.right_edge.i - obj.left_edge.i >= 1:
+            return _trim(doc, obj.left_edge.i, obj.right_edge.i + 1)  # "announced [his resignation]"
     return None
 
 
@@ -613,6 +624,22 @@ def _is_person_name(tok: Token) -> bool:
         and not tok.ent_type_
         and any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == tok.i - 1 for c in tok.children)
     )
+
+
+def _continued_by(
+    text: str, first: _Found, first_mark: QuoteMark, then: _Found, mark: QuoteMark, para_of: Callable[[int], int]
+) -> None:
+    """A quotation over several paragraphs (wire style: each opens with a mark, only the last closes): a paragraph
+    left open with no cue of its own is said by the speaker of the attributed paragraph that continues it."""
+    if (
+        first_mark.open_ended
+        and first.cue is None
+        and first.label is None
+        and first.end == first_mark.end
+        and para_of(mark.start) == para_of(first_mark.start) + 1
+        and _only_space(text, text.rfind("\n", 0, mark.start) + 1, mark.start)
+    ):
+        first.speaker_token, first.inherit = None, then
 
 
 def _opens_split(text: str, first: QuoteMark, p_start: int) -> bool:
