@@ -95,3 +95,5 @@ def isolated_knowledge_base(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PRESSLENS_KB", str(home / "factchecks.sqlite"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # the technique tagger's ONNX export (built at first use, ~90 MB): once for the whole session, not per test
+    monkeypatch.setenv("PRESSLENS_ONNX_CACHE", str(tmp_path_factory.getbasetemp() / "accurate-onnx"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
+from presslens.errors import ModelError
 from presslens.registry import register
 
 if TYPE_CHECKING:
@@ -11,6 +13,17 @@ if TYPE_CHECKING:
 
     from presslens.model import Analysis
     from presslens.options import Options
+    from presslens.persuasion.accurate import AccurateTagger
+
+
+_noted: list[str] = []  # the fallback note, once a process (workers forked after it was given inherit it)
+
+
+def _note_fallback(exc: ModelError) -> None:
+    """The fine-tuned model cannot run (its extra is not installed): the lexical model runs, and this says so."""
+    if not _noted:
+        _noted.append(str(exc))
+        print(f"presslens: note: technique spans from the fast lexical model: {exc} (--fast: no note)", file=sys.stderr)
 
 
 @register(
@@ -25,19 +38,31 @@ class TechniquesComponent:
         from presslens.persuasion import load_accurate, load_models
 
         self.models = load_models()
-        self.accurate = load_accurate(options.accurate_model) if options.accurate else None
+        self.accurate: AccurateTagger | None = None
+        if not options.fast:
+            try:  # the default: the first member only (fast enough for corpora); --accurate: every member
+                self.accurate = load_accurate(options.accurate_model, members=None if options.accurate else 1)
+            except ModelError as exc:
+                if options.accurate:
+                    raise
+                _note_fallback(exc)
 
     @staticmethod
     def check(options: Options) -> None:
-        """The lexical models load here, before workers fork (they share them); the accurate model is only
-        checked: torch must not start in the parent."""
+        """The lexical models load here, before workers fork (they share them); the fine-tuned model is only
+        checked: torch must not start in the parent. Without its extra the default says once that it falls back."""
         from presslens.persuasion import load_models
 
         load_models()
-        if options.accurate:
+        if not options.fast:
             from presslens.persuasion import check_accurate
 
-            check_accurate(options.accurate_model)
+            try:
+                check_accurate(options.accurate_model)
+            except ModelError as exc:
+                if options.accurate:
+                    raise
+                _note_fallback(exc)
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         from presslens.persuasion import detect_persuasion

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -127,8 +128,21 @@ def lexical_line_matrix(para: TextClassifier, text: str, lines: list[tuple[int, 
 class AccurateTagger:
     """A trained tagger ready to apply: spans and line probabilities for one text at a time."""
 
-    def __init__(self, model: Tagger | Ensemble, tokenizer: PreTrainedTokenizerBase, meta: dict[str, Any]) -> None:
-        self.model = model
+    def __init__(
+        self,
+        model: Tagger | Ensemble | None,
+        tokenizer: PreTrainedTokenizerBase,
+        meta: dict[str, Any],
+        scorer: Callable[[list[Row]], list[np.ndarray]] | None = None,
+        build: Callable[[], Tagger | Ensemble] | None = None,
+    ) -> None:
+        """``model``: the torch model, or None with ``build`` to make it when first asked for; ``scorer``: rows →
+        piece probabilities in their place (the ONNX Runtime session, ``runtime.OnnxScorer``; no line head)."""
+        if model is None and build is None:
+            raise ValueError("AccurateTagger needs a model or a way to build one")
+        self._model = model
+        self._build = build
+        self.scorer = scorer
         self.tokenizer = tokenizer
         self.meta = meta
         self.span_threshold = float(meta["span_threshold"])
@@ -136,6 +150,18 @@ class AccurateTagger:
         self.max_length = int(meta.get("max_length", 256))
         self.line_source = str(meta.get("line_source", "pieces"))
         self.name: str | None = None  # None: the shipped model (detect names it)
+
+    @property
+    def model(self) -> Tagger | Ensemble:
+        """The torch model (built on first use where the tagger runs on ONNX Runtime)."""
+        if self._model is None:
+            assert self._build is not None
+            self._model = self._build()
+        return self._model
+
+    @property
+    def backend(self) -> str:
+        return "onnx" if self.scorer is not None else "torch"
 
     def predict(
         self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
@@ -149,7 +175,10 @@ class AccurateTagger:
     ) -> tuple[list[tuple[str, int, int, float]], np.ndarray, np.ndarray | None]:
         """Spans, the lines' highest piece probabilities and the line head's (None without one)."""
         rows = encode_lines(self.tokenizer, [(text, lines)], self.max_length)
-        probs, windows = score_rows(self.model, rows)
+        if self.scorer is not None:
+            probs, windows = self.scorer(rows), None
+        else:
+            probs, windows = score_rows(self.model, rows)
         spans, line_max = decode(text, rows, probs, self.span_threshold if threshold is None else threshold)
         pieces = line_matrix(line_max, len(lines))
         head = None if windows is None else line_matrix(window_line_max(rows, windows), len(lines))

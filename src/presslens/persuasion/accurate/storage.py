@@ -25,6 +25,7 @@ from presslens.persuasion.accurate.network import (
     load_tokenizer,
     merge_lora,
 )
+from presslens.persuasion.accurate.runtime import OnnxScorer, export, export_path, onnxruntime_available
 
 if TYPE_CHECKING:
     from presslens.persuasion.accurate.network import Ensemble, Tagger
@@ -153,22 +154,25 @@ def check_accurate(path: str | None = None) -> None:
     encoder_path(encoder)
 
 
-@lru_cache(maxsize=2)
-def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTagger:
+@lru_cache(maxsize=4)
+def load_accurate(
+    path: str | None = None, quantize: bool = False, members: int | None = None, backend: str = "auto"
+) -> AccurateTagger:
     """The shipped (or given) accurate tagger; ``quantize``: int8 dynamic quantisation of the linear layers
-    (faster, slightly less accurate: model card)."""
+    (faster, slightly less accurate: model card); ``members``: only the first N of an ensemble's taggers (None:
+    all); ``backend``: "onnx" (ONNX Runtime, an export cached at first use: ``runtime``), "torch", or "auto" (ONNX
+    Runtime where it is installed, for a model without a line head and not quantised)."""
     check_accurate(path)
     target = _model_path(path)
     sidecar = target.with_suffix(".json")
     torch = import_torch()
-    from safetensors.torch import load_file
 
     try:
         meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        files = [target.with_name(name) for name in meta.get("member_files", [target.name])]
-        states = [{k: v.float() for k, v in load_file(str(f)).items()} for f in files]
-    except Exception as exc:  # a truncated, foreign or missing file
+        files = [target.with_name(name) for name in meta.get("member_files", [target.name])][: members or None]
+    except Exception as exc:  # a truncated or foreign sidecar
         raise ModelError(f"cannot load the accurate technique model from {target} ({type(exc).__name__})") from None
+    states: list[dict] | None = _read_states(files, target)
     if meta.get("format") not in (1, FORMAT_VERSION) or meta.get("labels") != LABELS:
         raise ModelError(f"{target} was written by another PressLens version; retrain it")
     encoder = meta.get("encoder") or PACKAGED_ENCODER
@@ -178,6 +182,57 @@ def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTa
         lora_args = (int(lora.get("rank", 0)), int(lora.get("alpha", 32)), float(lora.get("dropout", 0.1)))
     except (TypeError, ValueError, AttributeError):
         raise ModelError(f"{sidecar}: its LoRA settings are not readable; retrain it") from None
+    if backend == "auto":
+        backend = "onnx" if not quantize and not line_head and onnxruntime_available() else "torch"
+    if backend not in ("onnx", "torch"):
+        raise ModelError(f"unknown backend {backend!r}: onnx, torch or auto")
+
+    def build() -> Tagger | Ensemble:  # the torch model: for the torch backend, the export, or ``tagger.model``
+        loaded = states if states is not None else _read_states(files, target)
+        return _build(torch, loaded, files, meta, encoder, line_head, lora_args, quantize)
+
+    model, scorer = None, None
+    if backend == "torch":
+        model = build()
+    else:
+        try:
+            onnx = export_path(files)
+            if not onnx.exists():
+                export(_members(build()), onnx)
+            scorer = OnnxScorer(onnx)
+            states = None  # built again only if asked for (tagger.model)
+        except ModelError:
+            raise
+        except Exception:  # no writable cache, an exporter or runtime that fails: the same model in torch
+            model = build()
+    tagger = AccurateTagger(model, load_tokenizer(encoder), meta, scorer=scorer, build=build)
+    if path:  # a model of the user's: the analysis names its file and encoder
+        tagger.name = f"{target.name} (fine-tuned {meta.get('base_encoder', encoder)})"
+    elif len(files) < int(meta.get("members", 1)):
+        tagger.name = f"{target.stem} (fine-tuned all-MiniLM-L6-v2, {len(files)} of its {meta['members']} members)"
+    return tagger
+
+
+def _read_states(files: list[Path], target: Path) -> list[dict]:
+    from safetensors.torch import load_file
+
+    try:
+        return [{k: v.float() for k, v in load_file(str(f)).items()} for f in files]
+    except Exception as exc:  # a truncated, foreign or missing file
+        raise ModelError(f"cannot load the accurate technique model from {target} ({type(exc).__name__})") from None
+
+
+def _build(
+    torch: ModuleType,
+    states: list[dict],
+    files: list[Path],
+    meta: dict,
+    encoder: str,
+    line_head: bool,
+    lora_args: tuple[int, int, float],
+    quantize: bool,
+) -> Tagger | Ensemble:
+    """The torch model from the loaded member states, checked against the encoder it was trained on."""
     members = [build_tagger(encoder, line_head, *lora_args) for _ in states]
     expected = meta.get("embedding_fingerprint")
     if expected is not None and not math.isclose(
@@ -200,10 +255,7 @@ def load_accurate(path: str | None = None, quantize: bool = False) -> AccurateTa
     model.eval()
     if quantize:
         model = _quantized(torch, model)
-    tagger = AccurateTagger(model, load_tokenizer(encoder), meta)
-    if path:  # a model of the user's: the analysis names its file and encoder
-        tagger.name = f"{target.name} (fine-tuned {meta.get('base_encoder', encoder)})"
-    return tagger
+    return model
 
 
 def _quantized(torch: ModuleType, model: Tagger | Ensemble) -> Tagger | Ensemble:
