@@ -80,10 +80,10 @@ def test_loaded_language_is_found_in_a_loaded_text():
     assert {t.technique for t in a.techniques} & {"Loaded_Language", "Name_Calling-Labeling", "Flag_Waving"}
 
 
-def test_fast_mode_is_the_default_and_says_so():
+def test_fast_mode_says_so():  # the default is the fine-tuned tagger: tests/test_technique_model_choice.py
     from presslens.persuasion.detect import FAST_MODEL_NAME
 
-    a = presslens.analyze("The corrupt elites betrayed us again.", components=("techniques",))
+    a = presslens.analyze("The corrupt elites betrayed us again.", components=("techniques",), fast=True)
     assert a.models["techniques"] == FAST_MODEL_NAME
     assert json.loads(a.to_json())["models"] == {"techniques": FAST_MODEL_NAME}
     assert presslens.Analysis.from_dict(json.loads(a.to_json())).models == a.models
