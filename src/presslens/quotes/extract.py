@@ -327,6 +327,13 @@ def _content(doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
     if comps:
         c = comps[-1] if comps[-1].i > verb.i else comps[0]
         return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
+    gerund = next((c for c in children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i == verb.i + 1), None)
+    if (
+        gerund is not None
+        and lemma in ("say", "argue", "believe", "insist")
+        and any(g.dep_ == "ccomp" for g in gerund.children)
+    ):  # "He said legalizing it could put thousands to work": the parser's xcomp is the clause's subject
+        return _trim(doc, gerund.left_edge.i, gerund.right_edge.i + 1)
     if lemma in _OBJECT_CLAUSE:
         obj = next((c for c in children if c.dep_ == "dobj"), None)
         if obj is not None and any(g.dep_ in ("acl", "ccomp", "relcl") for g in obj.children):
