@@ -22,6 +22,7 @@ SCRIPTS = sorted(p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswit
 # What each smoke run must print: its figures (a regular expression searched in stdout).
 FIGURES = {
     "bench_claims.py": r"import \d+ ClaimReview records: [\d.]+ s.*claims\+disputes\+matching [\d.]+ ms/article",
+    "bench_tagger.py": r"onnx-1 +[\d.]+ ms CPU per article(.|\n)*1 member\(s\): torch \d+ spans, onnx \d+",
     "bench_speed.py": r"\nspacy +[\d.]+ +[\d.]+ +1\.00 .*\npresslens +[\d.]+ +[\d.]+ +[\d.]+ +\d+ +\d+",
     "claim_matching_threshold.py": r"\n +0\.5 +[\d.]+ +[\d.]+ +[\d.]+",
     "long_documents.py": r"\n +50 +\d+ +[\d.]+ +\d+ .*growth exponent \(log-log slope\): time [\d.]+",
@@ -29,6 +30,7 @@ FIGURES = {
     "polnear_recall_breakdown.py": r"speech-verb cue +gold +\d+ +recall [\d.]+",
     "quotes_news_breakdown.py": r"direct +gold +\d+ +recall [\d.]+ +speaker accuracy",
     "profile_analysis.py": r"spaCy, ms per article: .*ner [\d.]+.*quotes [\d.]+, techniques [\d.]+, claims [\d.]+",
+    "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",
 }
 
 
