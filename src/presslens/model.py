@@ -169,7 +169,8 @@ class Quote:
 
 @dataclass(slots=True)
 class TechniqueSpan:
-    """A persuasion technique at span level; ``quote`` names the quote whose words these are, if any."""
+    """A persuasion technique at span level; ``quote`` names the quote whose words these are, if any.
+    ``uncertain``: below the model's display threshold, shown only on request (``analyze --all-spans``)."""
 
     technique: str
     start: int
@@ -177,6 +178,7 @@ class TechniqueSpan:
     text: str
     confidence: float
     quote: str | None = None
+    uncertain: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +188,7 @@ class TechniqueSpan:
             "text": self.text,
             "confidence": round(self.confidence, 4),
             "quote": self.quote,
+            "uncertain": self.uncertain,
         }
 
     @classmethod
@@ -197,6 +200,7 @@ class TechniqueSpan:
             text=d["text"],
             confidence=d["confidence"],
             quote=d.get("quote"),
+            uncertain=bool(d.get("uncertain", False)),
         )
 
 

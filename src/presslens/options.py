@@ -32,7 +32,9 @@ class Options:
     is not installed); ``fast``: from the lexical model instead (about 5× less time); ``accurate``: from both
     members (twice the tagger's time, technique-aware spans +0.013 F1, model card); ``accurate_model``: a file
     trained with ``presslens train techniques --accurate --out FILE``, all its members (implies ``accurate``);
-    ``workers``: processes for many articles.
+    ``min_confidence``: None shows the technique spans at or above the model's calibrated display threshold
+    (docs/evaluation.md), a number from 0 to 1 every span with at least that confidence, those below the threshold
+    marked uncertain (0: all, ``analyze --all-spans``); ``workers``: processes for many articles.
     """
 
     spacy_model: str | None = None
@@ -43,6 +45,7 @@ class Options:
     fast: bool = False
     accurate: bool = False
     accurate_model: str | None = None
+    min_confidence: float | None = None
     workers: int = 1
     chunk_size: int = DEFAULT_CHUNK_SIZE
 
@@ -70,6 +73,17 @@ class Options:
             )
         if not 0.0 <= self.match_threshold <= 1.0:
             raise OptionsError(f"the match threshold is a probability (0 to 1), not {self.match_threshold}")
+        if self.min_confidence is not None and (
+            isinstance(self.min_confidence, bool)
+            or not isinstance(self.min_confidence, int | float)
+            or not 0.0 <= self.min_confidence <= 1.0
+        ):
+            raise OptionsError(
+                f"min_confidence is a confidence from 0 to 1 (or None: the model's calibrated threshold), "
+                f"not {self.min_confidence!r}"
+            )
+        if self.min_confidence is not None:
+            _set(self, "min_confidence", float(self.min_confidence))
         if self.match_top < 0:
             raise OptionsError(f"the number of claims to look up must be 0 (all) or more, not {self.match_top}")
         if self.workers < 1:

@@ -73,6 +73,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "(implies --accurate; not with --fast)",
     )
     a.add_argument(
+        "--all-spans",
+        action="store_true",
+        help="also show the technique spans below the model's calibrated display threshold (where fewer than 60 %% "
+        "are right, docs/evaluation.md), marked uncertain",
+    )
+    a.add_argument(
         "--kb",
         metavar="FILE",
         help="fact-check knowledge base to match claims to (default: $PRESSLENS_KB or "
@@ -124,6 +130,7 @@ def options_from(args: argparse.Namespace, n_articles: int) -> Options:
         fast=args.fast,
         accurate=args.accurate,
         accurate_model=args.accurate_model,
+        min_confidence=0.0 if args.all_spans else None,
         workers=args.workers or (default_workers() if n_articles > 4 else 1),
     )
 

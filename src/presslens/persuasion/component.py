@@ -46,6 +46,7 @@ class TechniquesComponent:
                 if options.accurate:
                     raise
                 _note_fallback(exc)
+        self.min_confidence = options.min_confidence
 
     @staticmethod
     def check(options: Options) -> None:
@@ -67,4 +68,4 @@ class TechniquesComponent:
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         from presslens.persuasion import detect_persuasion
 
-        detect_persuasion(analysis, self.models, self.accurate)
+        detect_persuasion(analysis, self.models, self.accurate, doc, self.min_confidence)

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING
 from presslens.labels import TECHNIQUES
 from presslens.model import Analysis, Label, Paragraph, Quote, TechniqueSpan
 from presslens.persuasion.data import lines_of
+from presslens.persuasion.display import DisplayThresholds, select_spans
 from presslens.persuasion.lexical import load_bundle
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from presslens.persuasion.accurate import AccurateTagger
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "persuasion-v1.npz"  # and its sidecar persuasion-v1.json
@@ -29,12 +32,22 @@ def load_models(path: str | None = None) -> dict:
     return load_bundle(Path(path) if path else DEFAULT_MODEL_PATH)
 
 
-def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: AccurateTagger | None = None) -> None:
+def detect_persuasion(
+    analysis: Analysis,
+    models: dict | None = None,
+    accurate: AccurateTagger | None = None,
+    doc: Doc | None = None,
+    min_confidence: float | None = None,
+) -> None:
     """Add techniques, paragraphs, frames and genre to ``analysis`` in place.
 
     ``accurate``: the fine-tuned tagger (``load_accurate()``); it then finds the spans, and a line's techniques come
     from the average of its and the lexical paragraph classifier's probabilities (the best cross-validated
     combination, see the model card). Frames and genre always come from the lexical models.
+
+    Which spans are kept (``display.select_spans``): never one of function words only, nor, given the spaCy
+    ``doc`` of the text, a bare name; ``min_confidence`` None: those at or above the model's display threshold
+    (its sidecar's ``"display"``); a number: those with at least that confidence, marked uncertain below it.
     """
     models = models or load_models()
     text = analysis.text
@@ -46,6 +59,7 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
         averaged = (line_probs + lexical_line_matrix(models["paragraphs"], text, lines)) / 2
         line_rows = [dict(zip(TECHNIQUES, map(float, row), strict=True)) for row in averaged]
         threshold = accurate.paragraph_threshold
+        display = DisplayThresholds.from_meta(accurate.meta.get("display"))
         analysis.models["techniques"] = accurate.name or ACCURATE_MODEL_NAME
     else:
         raw = models["tagger"].predict_spans(text, [(s, e) for _, s, e in lines])
@@ -53,13 +67,14 @@ def detect_persuasion(analysis: Analysis, models: dict | None = None, accurate: 
         # cross-validated paragraph F1 (see the model card), so a span's technique may be missing from its line.
         line_rows = models["paragraphs"].predict_proba([text[s:e] for _, s, e in lines]) if lines else []
         threshold = models.get("paragraph_threshold", 0.4)
+        display = DisplayThresholds.from_meta(models.get("display"))
         analysis.models["techniques"] = FAST_MODEL_NAME
     techniques = []
     index = _QuotesByStart(analysis.quotes)
-    for technique, start, end, confidence in raw:
+    for technique, start, end, confidence, uncertain in select_spans(raw, text, doc, display, min_confidence):
         inside = index.starting(end - index.longest, start + 1)
         quote = next((q.id for q in inside if q.start <= start and end <= q.end), None)
-        techniques.append(TechniqueSpan(technique, start, end, text[start:end], round(confidence, 4), quote))
+        techniques.append(TechniqueSpan(technique, start, end, text[start:end], round(confidence, 4), quote, uncertain))
     analysis.techniques = techniques
     analysis.paragraphs = [
         Paragraph(index, start, end, sorted(label for label, p in row.items() if p >= threshold))

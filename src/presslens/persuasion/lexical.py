@@ -268,7 +268,7 @@ class TextClassifier:
 
 
 CLASSIFIERS = ("paragraphs", "frames", "genre")
-SETTINGS = ("paragraph_threshold", "frame_threshold", "cv")
+SETTINGS = ("paragraph_threshold", "frame_threshold", "display", "cv")  # display: the spans' display thresholds
 
 
 def save_bundle(bundle: Mapping[str, Any], path: str | Path) -> Path:

@@ -60,7 +60,8 @@ padding:10px 12px;box-shadow:0 2px 10px rgba(0,0,0,.15);font-size:.9em;display:n
 #detail b{display:inline-block;min-width:5.5em;color:#555;font-weight:500}
 .legend{font-size:.85em;color:#555;margin-top:6px}
 .tech{text-decoration:underline wavy var(--t);text-decoration-thickness:1.5px;text-underline-offset:4px}
-body.hide-tech .tech{text-decoration:none} body.hide-quotes mark.q{background:none;border-bottom:none}
+.tech.uncertain{text-decoration:none;outline:1.5px dashed var(--t);outline-offset:1px}
+body.hide-tech .tech{text-decoration:none;outline:none} body.hide-quotes mark.q{background:none;border-bottom:none}
 body.hide-quotes .tag{display:none} .layers label{margin-right:12px;font-size:.9em}
 .tally li{cursor:default} .tally b{display:inline-block;width:10px;height:10px;border-radius:50%;background:var(--t);margin-right:4px}
 .claim{box-shadow:inset 0 2px 0 var(--k)} .disp{background-image:linear-gradient(transparent 88%,#e76f51 88%)}
@@ -133,8 +134,10 @@ def _article_section(a: Analysis, n: int) -> str:
         frames = ", ".join(f"{f.label.replace('_', ' ')} ({f.confidence:.2f})" for f in a.frames) or "—"
         found = f"genre: {escape(a.genre.label)} ({a.genre.confidence:.2f}) · frames: {escape(frames)}"
         meta = f"{meta} · {found}" if meta else found
+    uncertain = " · dashed outline: uncertain" if any(t.uncertain for t in a.techniques) else ""
     tech_box = (
-        '<label><input type="checkbox" checked data-layer="tech"> persuasion techniques (wavy underline)</label>'
+        f'<label><input type="checkbox" checked data-layer="tech"> persuasion techniques (wavy underline{uncertain})'
+        "</label>"
         if a.techniques
         else ""
     )
@@ -185,9 +188,13 @@ def _highlight(a: Analysis, colours: dict[str, str], n: int) -> str:
     quotes = {q.id: q for q in a.quotes}
     for t in a.techniques:
         whose = f" In the words of {quotes[t.quote].speaker_label} ({t.quote})." if t.quote in quotes else ""
-        title = escape(f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}{whose}", quote=True)
+        doubt = " Uncertain: below the model's display threshold." if t.uncertain else ""
+        title = escape(
+            f"{t.technique} ({t.confidence:.2f}) — {DEFINITIONS.get(t.technique, '')}{whose}{doubt}", quote=True
+        )
         colour = technique_colour(t.technique)
-        layers.append((t.start, t.end, f'<span class="tech" style="--t:{colour}" title="{title}">', "</span>"))
+        cls = "tech uncertain" if t.uncertain else "tech"
+        layers.append((t.start, t.end, f'<span class="{cls}" style="--t:{colour}" title="{title}">', "</span>"))
     disputed = {d.claim for d in a.disputes}
     checked = {m.claim for m in a.fact_checks if m.matches}
     for claim in a.claims:
@@ -255,11 +262,17 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
             for k, v in tally.most_common()
         )
         parts.append(
-            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}</h3><ol>{tally_items}</ol>'
+            f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}{_uncertain_note(a)}</h3>'
+            f"<ol>{tally_items}</ol>"
             + (f"<small>model: {escape(a.models['techniques'])}</small>" if a.models.get("techniques") else "")
             + "</div>"
         )
     return "".join(parts) or "<p>No quotes found.</p>"
+
+
+def _uncertain_note(a: Analysis) -> str:
+    n = sum(t.uncertain for t in a.techniques)
+    return f' <span class="etype">({n} uncertain, dashed)</span>' if n else ""
 
 
 def _claims_panel(a: Analysis) -> str:

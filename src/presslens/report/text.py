@@ -55,8 +55,12 @@ def _techniques(a: Analysis) -> list[str]:
     from collections import Counter
 
     tally = Counter(t.technique for t in a.techniques)
+    uncertain = sum(t.uncertain for t in a.techniques)
     out = [
-        f"Persuasion techniques — {len(a.techniques)} spans: " + ", ".join(f"{k} {v}" for k, v in tally.most_common())
+        f"Persuasion techniques — {len(a.techniques)} spans"
+        + (f" ({uncertain} uncertain: below the model's display threshold)" if uncertain else "")
+        + ": "
+        + ", ".join(f"{k} {v}" for k, v in tally.most_common())
     ]
     if a.models.get("techniques"):
         out.append(f"  (model: {a.models['techniques']})")
@@ -66,7 +70,8 @@ def _techniques(a: Analysis) -> list[str]:
         whose = f" — in {t.quote}, {q.speaker_label}" if q else ""
         snippet = " ".join(t.text.split())
         snippet = snippet if len(snippet) <= 90 else snippet[:87] + "..."
-        out.append(f"  {t.technique:<26} {t.confidence:.2f} “{snippet}”{whose}")
+        mark = " (uncertain)" if t.uncertain else ""
+        out.append(f"  {t.technique:<26} {t.confidence:.2f} “{snippet}”{whose}{mark}")
     return out
 
 
