@@ -352,11 +352,23 @@ def _content(doc: Doc, verb: Token, lemma: str) -> tuple[int, int] | None:
         xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
         if obj is not None and xcomp is not None and obj.i < xcomp.i:
             return _trim(doc, obj.left_edge.i, xcomp.right_edge.i + 1)
+    if lemma in ("ask", "inquire", "wonder"):
+        question = next(
+            (c for c in children if c.dep_ in ("advcl", "ccomp") and c.i > verb.i and _is_question(c)), None
+        )
+        if question is not None:  # "asked the senator if he would run"
+            return _trim(doc, question.left_edge.i, question.right_edge.i + 1)
     if lemma in _OBJECT_CONTENT:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.right_edge.i - obj.left_edge.i >= 1:
             return _trim(doc, obj.left_edge.i, obj.right_edge.i + 1)  # "announced [his resignation]"
     return None
+
+
+def _is_question(clause: Token) -> bool:
+    """An indirect question: "if/whether …" or a wh-word opening the clause."""
+    first = clause.left_edge
+    return first.lower_ in ("if", "whether", "why", "how", "when", "what", "who", "where", "which")
 
 
 def _according_content(doc: Doc, according: Token, to: Token) -> tuple[int, int] | None:
