@@ -3,12 +3,17 @@
 The steps, in order:
 1. cues: speech verbs outside quotation marks (``say``, ``tell``, ``warn``, ...) and "according to";
    each gets its speaker (grammatical subject, inherited through "…, adding", "who said") and, where it
-   has one, its reported content (a that-clause, "accused Y of …", "a guarantee that …", "X is Y, he said");
+   has one, its reported content (a that-clause, "accused Y of …", "a guarantee that …", "X is Y, he said",
+   "asked him if …", a speech act's object: "denied the allegations against him");
 2. transcript lines ("TAPPER: …", "Q: …") are quotes of the labelled speaker;
-3. every quotation-marked span is attributed by, in turn: a cue whose content it is; a cue right after it
-   ("…," he said); a cue right before it (he said: "…"); the quote before it when only the attribution
-   separates them ("…," he continued. "…"); the previous paragraph's speaker for a quote paragraph with no
-   cue; the subject of the verb governing a partial quote (Trump called it "a disaster");
+3. every quotation-marked span that is not a title, name or scare quote (CNN's "…", so-called "…") is
+   attributed by, in turn: a cue whose content it is; a cue right after it ("…," he said); a cue right before
+   it (he said: "…"; a partial quote takes in the cue's complement: calls it a "blueprint" for jobs); the
+   quote before it when only the attribution separates them ("…," she said, "…": one quote with two
+   ``parts``); for a quotation standing alone with no cue, the speaker the sentence before introduces
+   ("the county's chief coroner, Ana Ruiz, …"), else the previous quote's speaker; the subject of the verb
+   governing a partial quote (Trump called it "a disaster"); a paragraph left open takes the speaker of the
+   attributed paragraph that continues it;
 4. reported content that holds quotation marks becomes one ``mixed`` quote; without marks, ``indirect``;
 5. speakers are resolved in text order (:mod:`presslens.coref`).
 """
