@@ -162,7 +162,7 @@ def main() -> None:
     groups = folds(articles, k, SEED)
     if oof is not None and oof.exists():  # may hold some folds only: those are scored
         stored = json.loads(oof.read_text(encoding="utf-8"))
-        by_id = {x: [tuple(s) for s in v] for x, v in stored["spans"].items()}
+        by_id: dict[str, Raw] = {x: [(t, s, e, c) for t, s, e, c in v] for x, v in stored["spans"].items()}
         model, decode = stored["model"], stored["decode"]
         groups = [[i for i in g if articles[i].id in by_id] for g in groups]
         groups = [g for g in groups if g]
@@ -170,7 +170,7 @@ def main() -> None:
         renumber = {i: n for n, i in enumerate(keep)}
         groups = [[renumber[i] for i in g] for g in groups]
         articles = [articles[i] for i in keep]
-        raw: list[Raw] = [by_id[a.id] for a in articles]  # type: ignore[misc]
+        raw: list[Raw] = [by_id[a.id] for a in articles]
     else:
         t0 = time.time()
         if model == "accurate":
@@ -179,8 +179,8 @@ def main() -> None:
             raw = oof_fast(articles, k, decode, log)
         log(f"out-of-fold spans: {time.time() - t0:.0f}s")
         if oof is not None:
-            spans = {a.id: r for a, r in zip(articles, raw, strict=True)}
-            oof.write_text(json.dumps({"model": model, "decode": decode, "spans": spans}), encoding="utf-8")
+            by_article = {a.id: r for a, r in zip(articles, raw, strict=True)}
+            oof.write_text(json.dumps({"model": model, "decode": decode, "spans": by_article}), encoding="utf-8")
 
     from presslens.nlp import load_pipeline, parse_many
 
@@ -199,7 +199,8 @@ def main() -> None:
     show("all, unfiltered", scores(gold, raw))
     show("bare names only (removed by the filter)", scores(gold, names))
     show("all, filtered (--all-spans)", scores(gold, kept))
-    chosen, held = targets[-1], {}
+    chosen: float | None = None
+    held: dict[str, float] = {}
     for target in targets:
         shown_unfiltered, _ = nested(articles, groups, raw, target)
         show(f"shown @{target}, nested, without the filter", scores(gold, shown_unfiltered))
@@ -209,18 +210,23 @@ def main() -> None:
         result = scores(gold, shown)
         show(f"shown @{target}, nested (default output)", result)
         print("  share right per fold: " + " / ".join(f"{p:.3f}" for p in per_fold))
-        if result["precision"] >= 0.6 and not held:  # the lowest target that holds out of sample
+        if result["precision"] >= 0.6 and chosen is None:  # the lowest target that holds out of sample
             chosen, held = target, result
-    held = held or result
-    triples = [(t, c, is_right(t, s, e, g)) for g, spans in zip(gold, kept, strict=True) for t, s, e, c in spans]
-    default, own = choose_thresholds(triples, chosen)
-    final = DisplayThresholds(default, own)
-    show(
-        f"shown @{chosen}, thresholds of all folds (in sample)",
-        scores(gold, [[x for x in p if final.shown(x[0], x[3])] for p in kept]),
-    )
-    print(f"\nchosen target {chosen}; thresholds (all folds): default {default}; ", end="")
-    print(", ".join(f"{t} {v if v is None else round(v, 4)}" for t, v in sorted(own.items())))
+    default: float | None = None
+    own: dict[str, float | None] = {}
+    if chosen is None:  # no target held out of sample: nothing is shown by default
+        print("\nno target kept the nested share right >= 0.6: no span shown by default (default None)")
+        held = scores(gold, [[] for _ in gold])
+    else:
+        triples = [(t, c, is_right(t, s, e, g)) for g, spans in zip(gold, kept, strict=True) for t, s, e, c in spans]
+        default, own = choose_thresholds(triples, chosen)
+        final = DisplayThresholds(default, own)
+        show(
+            f"shown @{chosen}, thresholds of all folds (in sample)",
+            scores(gold, [[x for x in p if final.shown(x[0], x[3])] for p in kept]),
+        )
+        print(f"\nchosen target {chosen}; thresholds (all folds): default {default}; ", end="")
+        print(", ".join(f"{t} {v if v is None else round(v, 4)}" for t, v in sorted(own.items())))
     if args.write and not args.smoke:
         write_sidecar(model, decode, default, own, chosen, targets, held)
 
@@ -235,7 +241,7 @@ def write_sidecar(
     decode: float,
     default: float | None,
     own: dict[str, float | None],
-    target: float,
+    target: float | None,
     targets: list[float],
     held: dict,
 ) -> None:
@@ -263,8 +269,9 @@ def write_sidecar(
             f" at {decode}, bare names and function words dropped; a technique with >= 100 out-of-fold spans has"
             " its own threshold, the others share 'default': the lowest confidence at which at least the target"
             " share of the spans at or above it (and >= 20 of them) overlap a gold span of their technique (null:"
-            f" never reached, not shown by default); target {target}, the lowest of {targets} whose nested CV"
+            f" never reached, not shown by default); the target is the lowest of {targets} whose nested CV"
             " (thresholds chosen on 4 folds, applied to the 5th) kept the share right >= 0.6"
+            + (f": {target}" if target is not None else "; none did, so no span is shown by default")
         ),
         "cv_nested": {k: round(v, 4) for k, v in held.items()},
     }

@@ -175,3 +175,22 @@ def test_threshold_choice() -> None:
         [("Doubt", c, ok) for c, ok in scored] + [("Slogans", 0.9, False)], 0.6, min_support=10, min_shown=1
     )
     assert own == {"Doubt": 0.1} and default is None
+
+
+def test_shipped_fast_model_is_calibrated(example_text: str) -> None:
+    """The lexical model's sidecar carries its display thresholds and how they were obtained; what it shows by
+    default held 60 % right out of sample (or nothing is shown), and --all-spans adds the rest, uncertain."""
+    display = load_models().get("display")
+    assert display and "nested" in display["how"]
+    held = display["cv_nested"]
+    assert held["spans"] == 0 or held["precision"] >= 0.6
+    shown = presslens.analyze(example_text, components=("techniques",), fast=True)
+    everything = presslens.analyze(example_text, components=("techniques",), fast=True, min_confidence=0)
+    assert not any(t.uncertain for t in shown.techniques)
+    assert len(everything.techniques) > len(shown.techniques)
+    assert {(t.start, t.end) for t in shown.techniques} <= {(t.start, t.end) for t in everything.techniques}
+    assert all(
+        t.uncertain
+        for t in everything.techniques
+        if (t.start, t.end, t.technique) not in {(u.start, u.end, u.technique) for u in shown.techniques}
+    )
