@@ -212,6 +212,9 @@ def main() -> None:
         print("  share right per fold: " + " / ".join(f"{p:.3f}" for p in per_fold))
         if result["precision"] >= 0.6 and chosen is None:  # the lowest target that holds out of sample
             chosen, held = target, result
+    if len(groups) == 1:  # one fold (the others not trained yet): no nested check is possible
+        chosen, held = targets[0], {}
+        print(f"\none fold only: thresholds at target {chosen} chosen on it, not checked out of sample (provisional)")
     default: float | None = None
     own: dict[str, float | None] = {}
     if chosen is None:  # no target held out of sample: nothing is shown by default
@@ -228,7 +231,7 @@ def main() -> None:
         print(f"\nchosen target {chosen}; thresholds (all folds): default {default}; ", end="")
         print(", ".join(f"{t} {v if v is None else round(v, 4)}" for t, v in sorted(own.items())))
     if args.write and not args.smoke:
-        write_sidecar(model, decode, default, own, chosen, targets, held)
+        write_sidecar(model, decode, default, own, chosen, targets, held, len(groups))
 
 
 def _floor(value: float | None) -> float | None:
@@ -244,6 +247,7 @@ def write_sidecar(
     target: float | None,
     targets: list[float],
     held: dict,
+    folds_used: int = 5,
 ) -> None:
     """Store the thresholds in the shipped model's sidecar, keeping everything else in it as it was."""
     if model == "accurate":
@@ -272,8 +276,10 @@ def write_sidecar(
             f" never reached, not shown by default); the target is the lowest of {targets} whose nested CV"
             " (thresholds chosen on 4 folds, applied to the 5th) kept the share right >= 0.6"
             + (f": {target}" if target is not None else "; none did, so no span is shown by default")
+            + ("" if held else "; PROVISIONAL: one fold only, chosen on it, not checked out of sample")
         ),
-        "cv_nested": {k: round(v, 4) for k, v in held.items()},
+        "cv_nested": {k: round(v, 4) for k, v in held.items()} or None,
+        "folds_used": folds_used,
     }
     sidecar.write_text(json.dumps(meta, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote the thresholds into {sidecar}")
