@@ -17,6 +17,7 @@ SRC = REPO / "src" / "presslens"
 NPZ_MODELS = [
     SRC / "persuasion" / "models" / "persuasion-v1.npz",
     SRC / "claims" / "models" / "checkworthiness-v1.npz",
+    SRC / "genre" / "models" / "genre-v1.npz",
 ]
 RERANKER = SRC / "factchecks" / "models" / "claim-matching-v1.json"
 
@@ -34,16 +35,17 @@ import numpy as np
 import presslens
 from presslens.claims.checkworthiness import load_checkworthiness
 from presslens.factchecks.match import load_reranker
+from presslens.genre import load_genre_model
 from presslens.persuasion.detect import load_models
 
 models = load_models()
+genre = load_genre_model().classify("Officials said on Monday that the talks would resume.", [])
 spans = models["tagger"].predict_spans("The corrupt elites betrayed us.", [(0, 31)])
 frames = models["frames"].predict_proba(["The army attacked the border."])
 score = load_checkworthiness().score(["Unemployment fell by 3 percent last year."])
 p = load_reranker().probability(np.array([[0.9, 1.0, 1.0, 1.0, 0.8, 0.5, 0.72]]))
 a = presslens.analyze("The corrupt, treacherous elites have betrayed our great nation.", components=("techniques",))
-assert spans and frames and 0 <= score[0] <= 1 and 0 <= p[0] <= 1 and a.genre is not None
-assert models["genre"].vectorizer is models["frames"].vectorizer
+assert spans and frames and 0 <= score[0] <= 1 and 0 <= p[0] <= 1 and a.frames is not None and 0 <= genre[1] <= 1
 print("no unpickling" if not events else events)
 """
 
@@ -75,6 +77,7 @@ def test_the_reranker_is_json_only():
 def test_saved_models_load_back_alike(tmp_path):
     from presslens.claims.checkworthiness import load_checkworthiness
     from presslens.factchecks.match import load_reranker
+    from presslens.genre import GenreClassifier, load_genre_model
     from presslens.persuasion.detect import load_models
     from presslens.persuasion.lexical import load_bundle, save_bundle
 
@@ -84,9 +87,12 @@ def test_saved_models_load_back_alike(tmp_path):
     for text in texts:
         bounds = [(0, len(text))]
         assert copy["tagger"].predict_spans(text, bounds) == models["tagger"].predict_spans(text, bounds)
-        for name in ("paragraphs", "frames", "genre"):
+        for name in ("paragraphs", "frames"):
             assert copy[name].predict_proba([text]) == models[name].predict_proba([text])
-    assert copy["genre"].vectorizer is copy["frames"].vectorizer  # stored once, loaded once
+    genre = load_genre_model()
+    genre_copy = GenreClassifier.load(genre.save(tmp_path / "g.npz"))
+    for text in texts:
+        assert genre_copy.classify(text, []) == genre.classify(text, [])
     cw = load_checkworthiness()
     cw_copy = load_checkworthiness(str(cw.save(tmp_path / "c.npz")))
     assert cw_copy.score(texts) == cw.score(texts)

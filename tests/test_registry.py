@@ -68,7 +68,9 @@ def test_workers_warm_up_every_chosen_component_once(word_count):
 
 
 def test_unknown_component_is_an_error_that_lists_the_known_ones():
-    with pytest.raises(registry.UnknownComponent, match="'quote'.*known: quotes, techniques, claims, factchecks"):
+    with pytest.raises(
+        registry.UnknownComponent, match="'quote'.*known: quotes, techniques, genre, claims, factchecks"
+    ):
         presslens.analyze("Ann Lee said so.", components=("quote",))
     r = run("analyze", "--only", "quote", str(ARTICLES / "cues.txt"))
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "known: quotes" in r.stderr
@@ -77,7 +79,8 @@ def test_unknown_component_is_an_error_that_lists_the_known_ones():
 def test_requirements_and_implied_components_are_added_in_run_order():
     assert registry.resolve(("claims",)) == ("quotes", "claims", "factchecks")
     assert registry.resolve(("techniques",)) == ("techniques",)
-    assert registry.resolve(()) == ("quotes", "techniques", "claims", "factchecks")
+    assert registry.resolve(()) == ("quotes", "techniques", "genre", "claims", "factchecks")
+    assert registry.resolve(("genre",)) == ("quotes", "genre")  # the genre reads the quotes
     assert Options(components=("claims", "quotes")).components == ("quotes", "claims", "factchecks")
 
 

@@ -237,6 +237,29 @@ class Label:
 
 
 @dataclass(slots=True)
+class Genre:
+    """The article's genre (reporting, opinion, satire) with the model's confidence; ``uncertain`` when that is
+    below the model's threshold, so that a report shows it as a guess rather than a verdict."""
+
+    label: str
+    confidence: float
+    uncertain: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "confidence": round(self.confidence, 4), "uncertain": self.uncertain}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Genre:
+        return cls(label=d["label"], confidence=d["confidence"], uncertain=bool(d.get("uncertain", False)))
+
+    def display(self) -> str:
+        """The genre as shown: "reporting (0.91)", or "reporting? (uncertain, 0.55)" below the threshold."""
+        if self.uncertain:
+            return f"{self.label}? (uncertain, {self.confidence:.2f})"
+        return f"{self.label} ({self.confidence:.2f})"
+
+
+@dataclass(slots=True)
 class Claimant:
     """Who makes a claim: a quote's speaker, or the outlet for the reporter's own voice."""
 
@@ -435,7 +458,7 @@ class Analysis:
     techniques: list[TechniqueSpan] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     frames: list[Label] = field(default_factory=list)
-    genre: Label | None = None
+    genre: Genre | None = None
     claims: list[Claim] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
     fact_checks: list[ClaimMatches] = field(default_factory=list)
@@ -484,7 +507,7 @@ class Analysis:
             techniques=[TechniqueSpan.from_dict(t) for t in data.get("techniques", [])],
             paragraphs=[Paragraph.from_dict(p) for p in data.get("paragraphs", [])],
             frames=[Label.from_dict(f) for f in data.get("frames", [])],
-            genre=Label.from_dict(genre) if genre else None,
+            genre=Genre.from_dict(genre) if genre else None,
             claims=[Claim.from_dict(c) for c in data.get("claims", [])],
             disputes=[Dispute.from_dict(d) for d in data.get("disputes", [])],
             fact_checks=[ClaimMatches.from_dict(f) for f in data.get("fact_checks", [])],

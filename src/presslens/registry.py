@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 BUILTIN_MODULES = (
     "presslens.quotes.component",
     "presslens.persuasion.component",
+    "presslens.genre.component",
     "presslens.claims.component",
     "presslens.factchecks.component",
 )

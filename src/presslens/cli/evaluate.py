@@ -32,11 +32,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     ep = esub.add_parser(
         "persuasion",
-        help="technique spans and paragraphs, frames, genre",
+        help="technique spans and paragraphs, frames",
         description=(
             "Score the shipped persuasion models on a folder laid out like ../shared/data/persuasion: paragraph-level "
             "micro/macro-F1 (SemEval-2023 T3 subtask 3), span F1 with partial credit (SemEval-2020 T11), technique-aware "
-            "and -agnostic, frames micro-F1, genre accuracy. Definitions: docs/evaluation.md."
+            "and -agnostic, frames micro-F1 (genre: train genre reports its cross-validated scores). Definitions: "
+            "docs/evaluation.md."
         ),
     )
     ep.add_argument("--gold", required=True, metavar="DIR")
@@ -129,8 +130,6 @@ def run_persuasion(args: argparse.Namespace) -> int:
         print(f"spans {name:<19} P {sc['precision']:.3f}  R {sc['recall']:.3f}  F1 {sc['f1']:.3f}")
     if scores["frames"]:
         print(f"frames      micro-F1 {scores['frames']['micro_f1']:.3f}")
-    if scores["genre_accuracy"] is not None:
-        print(f"genre       accuracy {scores['genre_accuracy']:.3f}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The ``techniques`` component: technique spans, paragraph techniques, frames and genre."""
+"""The ``techniques`` component: technique spans, paragraph techniques and frames (genre: the ``genre`` component)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def _note_fallback(exc: ModelError) -> None:
 
 @register(
     "techniques",
-    assigns=("techniques", "paragraphs", "frames", "genre"),
-    help="persuasion-technique spans, paragraph techniques, frames and genre",
+    assigns=("techniques", "paragraphs", "frames"),
+    help="persuasion-technique spans, paragraph techniques and frames",
 )
 class TechniquesComponent:
     """Runs after ``quotes`` when both are chosen, so that a technique span knows whose words it is in."""

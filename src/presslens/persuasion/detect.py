@@ -26,9 +26,8 @@ ACCURATE_MODEL_NAME = "persuasion-accurate-v1 (two fine-tuned all-MiniLM-L6-v2, 
 @lru_cache(maxsize=2)
 def load_models(path: str | None = None) -> dict:
     """The lexical models (``lexical.save_bundle``'s .npz and JSON; nothing is unpickled)."""
-    # Frames and genre are trained on the same articles, so their TF-IDF vectorizers come out identical: the
-    # bundle stores one, loaded as one object, and each article is transformed once for both (same scores;
-    # 14–20 % less persuasion time, docs/benchmarks.md).
+    # A bundle written before 2026-12-01 also holds the old genre classifier (its TF-IDF shared with frames); it is
+    # not loaded: the genre now comes from its own model (presslens.genre).
     return load_bundle(Path(path) if path else DEFAULT_MODEL_PATH)
 
 
@@ -39,11 +38,11 @@ def detect_persuasion(
     doc: Doc | None = None,
     min_confidence: float | None = None,
 ) -> None:
-    """Add techniques, paragraphs, frames and genre to ``analysis`` in place.
+    """Add techniques, paragraphs and frames to ``analysis`` in place (the genre: ``presslens.genre``).
 
     ``accurate``: the fine-tuned tagger (``load_accurate()``); it then finds the spans, and a line's techniques come
     from the average of its and the lexical paragraph classifier's probabilities (the best cross-validated
-    combination, see the model card). Frames and genre always come from the lexical models.
+    combination, see the model card). Frames always come from the lexical models.
 
     Which spans are kept (``display.select_spans``): never one of function words only, nor, given the spaCy
     ``doc`` of the text, a bare name; ``min_confidence`` None: those at or above the model's display threshold
@@ -80,16 +79,12 @@ def detect_persuasion(
         Paragraph(index, start, end, sorted(label for label, p in row.items() if p >= threshold))
         for (index, start, end), row in zip(lines, line_rows, strict=True)
     ]
-    frames, genre = models["frames"], models["genre"]
-    X = frames.vectorizer.transform([text])
-    frame_probs = frames.predict_proba([text], X)[0]
+    frames = models["frames"]
+    frame_probs = frames.predict_proba([text])[0]
     frame_threshold = models.get("frame_threshold", 0.4)
     analysis.frames = sorted(
         (Label(f, round(p, 4)) for f, p in frame_probs.items() if p >= frame_threshold), key=lambda x: -x.confidence
     )
-    genre_probs = genre.predict_proba([text], X if genre.vectorizer is frames.vectorizer else None)[0]
-    best = max(genre_probs, key=genre_probs.get)
-    analysis.genre = Label(best, round(genre_probs[best], 4))
 
 
 class _QuotesByStart:

@@ -1,4 +1,4 @@
-"""The lexical persuasion models: technique spans (token tagger), paragraph techniques, frames and genre.
+"""The lexical persuasion models: technique spans (token tagger), paragraph techniques and frames.
 
 All are linear models over sparse lexical features, fitted with scikit-learn because they train in minutes on
 2 cores and run in milliseconds per article; see the model card for what was measured. After fitting, a model
@@ -267,12 +267,12 @@ class TextClassifier:
         )
 
 
-CLASSIFIERS = ("paragraphs", "frames", "genre")
+CLASSIFIERS = ("paragraphs", "frames")  # a bundle from before 2026-12-01 also holds "genre": not loaded
 SETTINGS = ("paragraph_threshold", "frame_threshold", "display", "cv")  # display: the spans' display thresholds
 
 
 def save_bundle(bundle: Mapping[str, Any], path: str | Path) -> Path:
-    """Write the models of ``bundle`` (keys "tagger", "paragraphs", "frames", "genre", the thresholds and "cv")
+    """Write the models of ``bundle`` (keys "tagger", "paragraphs", "frames", the thresholds and "cv")
     to ``path`` (.npz) and its JSON sidecar. Vectorizers fitted alike are stored once."""
     tagger_meta, arrays = bundle["tagger"].to_arrays("tagger")
     features: dict[str, list] = {}

@@ -13,10 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from presslens.evaluation.persuasion import multilabel_f1, span_f1
-from presslens.labels import FRAMES, GENRES, TECHNIQUES
+from presslens.labels import FRAMES, TECHNIQUES
 from presslens.persuasion.data import LabelledArticle, folds, line_labels, lines_of, load_corpus
 from presslens.persuasion.lexical import SpanTagger, TextClassifier, save_bundle
 from presslens.persuasion.tokens import tokenize
@@ -72,13 +70,6 @@ def fit_frames(articles: list[LabelledArticle]) -> TextClassifier:
     return TextClassifier(list(FRAMES), C=8.0).fit([t for t, _ in with_frames], [f for _, f in with_frames])
 
 
-def fit_genre(articles: list[LabelledArticle]) -> TextClassifier:
-    with_genre = [(a.text, a.genre) for a in articles if a.genre is not None and a.genre in GENRES]
-    return TextClassifier(list(GENRES), multilabel=False, class_weight=None).fit(
-        [t for t, _ in with_genre], [g for _, g in with_genre]
-    )
-
-
 def paragraph_labels(
     clf: TextClassifier, tagger: SpanTagger | None, a: LabelledArticle, threshold: float
 ) -> list[set[str]]:
@@ -99,7 +90,7 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log: Callable[[s
     gold_lines: list[set[str]] = []
     pred_lines: dict[float, list[set[str]]] = {th: [] for th in (0.4, 0.5, 0.6)}
     pred_lines_union: list[set[str]] = []
-    frame_gold, frame_prob, genre_gold, genre_pred = [], [], [], []
+    frame_gold, frame_prob = [], []
     for n, fold in enumerate(folds(articles, k, SEED), 1):
         t0 = time.time()
         test = [articles[i] for i in fold]
@@ -107,7 +98,6 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log: Callable[[s
         tagger = fit_tagger(train)
         para = fit_paragraphs(train)
         frames = fit_frames(train)
-        genre = fit_genre(train)
         for a in test:
             gold_spans.append(a.spans)
             pred_spans.append(predict_spans(tagger, a))
@@ -119,9 +109,6 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log: Callable[[s
             if a.frames is not None:
                 frame_gold.append(set(a.frames))
                 frame_prob.append(frames.predict_proba([a.text])[0])
-            if a.genre in GENRES:
-                genre_gold.append(a.genre)
-                genre_pred.append(genre.predict([a.text])[0])
         log(f"fold {n}/{k}: {len(test)} articles, {time.time() - t0:.0f}s")
     aware = span_f1(gold_spans, pred_spans, aware=True)
     agnostic = span_f1(gold_spans, pred_spans, aware=False)
@@ -137,8 +124,6 @@ def cross_validate(articles: list[LabelledArticle], k: int = 5, log: Callable[[s
         "spans_technique_agnostic": vars(agnostic),
         "paragraphs": lines_scores,
         "frames": {str(th): v for th, v in frame_scores.items()},
-        "genre_accuracy": float(np.mean([g == p for g, p in zip(genre_gold, genre_pred, strict=True)])),
-        "genre_majority_baseline": max(genre_gold.count(g) for g in GENRES) / len(genre_gold),
     }
 
 
@@ -156,7 +141,6 @@ def train(
         "paragraph_threshold": 0.4,  # the best "lines@…" cross-validated score
         "frames": fit_frames(articles),
         "frame_threshold": 0.4,
-        "genre": fit_genre(articles),
         "cv": scores,
     }
     out = save_bundle(bundle, out)

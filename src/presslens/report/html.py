@@ -130,9 +130,10 @@ def _article_section(a: Analysis, n: int) -> str:
         if a.ran("quotes") or a.quotes
         else "quotes not analysed"
     )
-    if a.genre:
+    if a.genre or a.frames:
         frames = ", ".join(f"{f.label.replace('_', ' ')} ({f.confidence:.2f})" for f in a.frames) or "—"
-        found = f"genre: {escape(a.genre.label)} ({a.genre.confidence:.2f}) · frames: {escape(frames)}"
+        genre = a.genre.display() if a.genre else ("—" if a.ran("genre") else "not analysed")
+        found = f"genre: {escape(genre)} · frames: {escape(frames)}"
         meta = f"{meta} · {found}" if meta else found
     uncertain = " · dashed outline: uncertain" if any(t.uncertain for t in a.techniques) else ""
     tech_box = (

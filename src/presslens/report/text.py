@@ -27,7 +27,7 @@ def render_text(a: Analysis, width: int = 100) -> str:
         )
     if a.genre or a.frames:
         frames = ", ".join(f"{f.label} ({f.confidence:.2f})" for f in a.frames) or "none above threshold"
-        genre = f"{a.genre.label} ({a.genre.confidence:.2f})" if a.genre else "—"
+        genre = a.genre.display() if a.genre else ("—" if a.ran("genre") else "not analysed")
         lines.append(f"genre: {genre}; frames: {frames}")
     lines.append("")
     for name, quotes in a.speakers():
