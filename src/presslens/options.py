@@ -29,7 +29,7 @@ class Options:
     ``components``: names from the component registry (empty: every default component); ``kb``: a fact-check
     knowledge base to match claims to. Technique spans and paragraphs come from the fine-tuned encoder, the first
     of the shipped model's two members (the lexical model, with one note on stderr, where the ``accurate`` extra
-    is not installed); ``fast``: from the lexical model instead (about 5× less time); ``accurate``: from both
+    is not installed); ``fast``: from the lexical model instead (the whole analysis about twice as fast); ``accurate``: from both
     members (twice the tagger's time, technique-aware spans +0.013 F1, model card); ``accurate_model``: a file
     trained with ``presslens train techniques --accurate --out FILE``, all its members (implies ``accurate``);
     ``min_confidence``: None shows the technique spans at or above the model's calibrated display threshold
@@ -62,7 +62,9 @@ class Options:
             raise OptionsError(f"fast is True or False, not {self.fast!r}")
         if self.fast and (self.accurate or self.accurate_model is not None):
             fine_tuned = "accurate_model" if self.accurate_model is not None else "accurate"
-            raise OptionsError(f"fast (the lexical technique model) and {fine_tuned} (a fine-tuned one) exclude each other")
+            raise OptionsError(
+                f"fast (the lexical technique model) and {fine_tuned} (a fine-tuned one) exclude each other"
+            )
         if self.accurate_model is not None:
             _set(self, "accurate_model", str(self.accurate_model))
             _set(self, "accurate", True)
