@@ -134,7 +134,7 @@ def analyze(
     else (``None``), binary data, or a lone surrogate is an :class:`InputError` with a one-line message.
 
     Options come as an :class:`Options` or as its keywords: ``components`` (registry names: "quotes",
-    "techniques", "claims", "factchecks"; default: all), ``kb`` (a fact-check knowledge base to match claims to),
+    "techniques", "genre", "claims", "factchecks"; default: all), ``kb`` (a fact-check knowledge base to match claims to),
     ``accurate`` / ``accurate_model`` (technique spans from the fine-tuned encoder; needs the ``semantic``
     extra), ``spacy_model``, ``match_threshold``, ``match_top``.
     """
