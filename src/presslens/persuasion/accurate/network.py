@@ -48,6 +48,17 @@ def import_torch() -> Any:
     return torch
 
 
+def require_torch() -> None:
+    """Like ``import_torch`` without importing them (a parent process checks before its workers load them)."""
+    import importlib.util
+    import sys
+
+    for name in ("torch", "transformers"):
+        present = sys.modules[name] is not None if name in sys.modules else importlib.util.find_spec(name) is not None
+        if not present:
+            raise ModelError(_NEEDS)
+
+
 def encoder_path(encoder: str | Path | None = None) -> str:
     """Where to load the encoder from: the packaged all-MiniLM-L6-v2 (None or ``PACKAGED_ENCODER``), else
     ``encoder`` as given — a local folder of a Hugging Face BERT-like model, or a hub name already in the cache.

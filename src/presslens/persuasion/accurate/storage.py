@@ -24,6 +24,7 @@ from presslens.persuasion.accurate.network import (
     import_torch,
     load_tokenizer,
     merge_lora,
+    require_torch,
 )
 from presslens.persuasion.accurate.runtime import OnnxScorer, export, export_path, onnxruntime_available
 
@@ -140,7 +141,7 @@ def check_accurate(path: str | None = None) -> None:
         raise ModelError(
             f"accurate technique model not found at {target}; train it: presslens train techniques --accurate --data DIR"
         )
-    import_torch()
+    require_torch()
     try:
         meta = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
         encoder, lora = meta.get("encoder"), meta.get("lora")
