@@ -2,6 +2,7 @@
 written for PressLens): accuracy, recall per genre, the verdicts shown (not uncertain) and the confusions.
 
 Usage:  python benchmarks/genre_quotes_news.py [--json]      (about a second an article: quotes + genre)
+        python benchmarks/genre_quotes_news.py --smoke      (the first six articles: checks that it runs)
 
 Held out: nothing in the genre model was chosen on it; its errors are read only to report them.
 """
@@ -23,8 +24,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", default=str(GOLD))
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--smoke", action="store_true", help="the first six articles only: checks that the script runs")
     args = ap.parse_args()
     records = [json.loads(line) for line in Path(args.gold).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.smoke:
+        records = records[:6]
     rows = []
     for r in records:
         a = presslens.analyze(r["text"], id=r["id"], components=("genre",))

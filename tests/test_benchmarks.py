@@ -28,6 +28,7 @@ FIGURES = {
     "long_documents.py": r"\n +50 +\d+ +[\d.]+ +\d+ .*growth exponent \(log-log slope\): time [\d.]+",
     "peer_textacy_quotes.py": r"overlap 0\.3: precision [\d.]+ recall [\d.]+ F1 [\d.]+",
     "polnear_recall_breakdown.py": r"speech-verb cue +gold +\d+ +recall [\d.]+",
+    "genre_quotes_news.py": r"articles: 6\naccuracy: [\d.]+\nrecall: ",
     "quotes_news_breakdown.py": r"direct +gold +\d+ +recall [\d.]+ +speaker accuracy",
     "profile_analysis.py": r"spaCy, ms per article: .*ner [\d.]+.*quotes [\d.]+, techniques [\d.]+, claims [\d.]+",
     "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",
