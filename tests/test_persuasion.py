@@ -55,7 +55,7 @@ def test_multilabel_f1_micro_and_macro():
 
 
 def test_analysis_has_techniques_paragraphs_frames_genre(example_text):
-    a = presslens.analyze(example_text)
+    a = presslens.analyze(example_text, min_confidence=0)
     assert a.genre is not None and a.genre.label in GENRES and 0 <= a.genre.confidence <= 1
     assert all(f.label in FRAMES for f in a.frames)
     lines = lines_of(a.text)
@@ -75,7 +75,7 @@ def test_loaded_language_is_found_in_a_loaded_text():
         "and their lying puppets in the media will stop at nothing to destroy everything we hold dear. "
         "Wake up, patriots: this disgraceful regime is a disaster!"
     )
-    a = presslens.analyze(text)
+    a = presslens.analyze(text, min_confidence=0)  # every span found, shown or not: what the model finds
     assert a.techniques, "no technique found in an openly loaded text"
     assert {t.technique for t in a.techniques} & {"Loaded_Language", "Name_Calling-Labeling", "Flag_Waving"}
 
@@ -113,10 +113,10 @@ def test_components_can_run_alone(example_text):
 
 
 def test_reports_show_techniques(example_text):
-    a = presslens.analyze(example_text)
+    a = presslens.analyze(example_text, min_confidence=0)
     assert a.techniques, "the shipped model finds no technique span in the example: a regression"
     page = a.to_html()
-    assert 'class="tech"' in page and 'data-layer="tech"' in page
+    assert '<span class="tech' in page and 'data-layer="tech"' in page
     assert "Persuasion techniques" in a.to_text()
 
 

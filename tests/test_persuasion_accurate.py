@@ -34,7 +34,7 @@ QUOTED = (
 
 
 def test_accurate_mode_finds_loaded_language_with_exact_spans():
-    a = presslens.analyze(LOADED, accurate=True, components=("techniques",))
+    a = presslens.analyze(LOADED, accurate=True, components=("techniques",), min_confidence=0)
     assert a.models["techniques"] == ACCURATE_MODEL_NAME
     assert a.techniques, "no technique in an openly loaded text"
     for t in a.techniques:
@@ -50,7 +50,7 @@ def test_accurate_mode_finds_loaded_language_with_exact_spans():
 
 
 def test_accurate_spans_inside_a_quote_say_whose_words_they_are():
-    a = presslens.analyze(QUOTED, accurate=True)
+    a = presslens.analyze(QUOTED, accurate=True, min_confidence=0)
     quote = next(q for q in a.quotes if "warmongers" in q.text)
     inside = [t for t in a.techniques if quote.start <= t.start and t.end <= quote.end]
     assert inside, "no technique found in the loaded quote"

@@ -37,10 +37,10 @@ def analyses() -> dict[str, presslens.Analysis]:
     texts["near-empty"] = "\u200b\n\nYes.\n"
     texts["opposite"] = OPPOSITE
     out = {
-        name: presslens.analyze(text, id=name, source="Wire", url="https://example.org/a")
+        name: presslens.analyze(text, id=name, source="Wire", url="https://example.org/a", min_confidence=0)
         for name, text in texts.items()
     }
-    checked = presslens.analyze(texts["example"], id="fact-checked")
+    checked = presslens.analyze(texts["example"], id="fact-checked", min_confidence=0)
     donbas = next(c for c in checked.claims if "no Russian soldiers in the Donbas" in c.text)
     match = FactCheckMatch(
         "fc-1", "There are no Russian soldiers in the Donbas.", "False", "Example Checks", None, "2022-02-01", 0.91

@@ -105,7 +105,12 @@ def test_cli_all_spans_text_json_html(stub_tagger: None, tmp_path) -> None:
     assert "dashed outline: uncertain" in html.stdout  # the legend
     assert html.stdout.count('class="tech uncertain"') == 1
     default_html = run_cli("analyze", str(article), "--only", "techniques", "--fast", "--format", "html")
-    assert "uncertain" not in default_html.stdout.split("<body>")[1].split("<script>")[0]
+    body = default_html.stdout.split("<body>")[1].split("<script>")[0]
+    assert '<span class="tech uncertain"' not in body and ">Critics</span>" not in body
+    assert "1 more found but not shown" in body  # the reader is told what was held back
+    assert "1 more found but not shown" in plain.stdout
+    default_js = run_cli("analyze", str(article), "--only", "techniques", "--fast", "--format", "json")
+    assert json.loads(default_js.stdout)["techniques_hidden"] == 1
 
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5, math.nan, "0.5", True])

@@ -28,6 +28,7 @@ CORE_KEYS = frozenset(
         "entities",
         "quotes",
         "techniques",
+        "techniques_hidden",
         "paragraphs",
         "frames",
         "genre",
@@ -456,6 +457,8 @@ class Analysis:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     techniques: list[TechniqueSpan] = field(default_factory=list)
+    # Technique spans found but not shown: below the model's display threshold (``analyze --all-spans`` shows them).
+    techniques_hidden: int = 0
     paragraphs: list[Paragraph] = field(default_factory=list)
     frames: list[Label] = field(default_factory=list)
     genre: Genre | None = None
@@ -480,6 +483,7 @@ class Analysis:
             "entities": [e.to_dict() for e in self.entities],
             "quotes": [q.to_dict() for q in self.quotes],
             "techniques": [t.to_dict() for t in self.techniques],
+            "techniques_hidden": self.techniques_hidden,
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "frames": [f.to_dict() for f in self.frames],
             "genre": self.genre.to_dict() if self.genre else None,
@@ -505,6 +509,7 @@ class Analysis:
             entities=[Entity.from_dict(e) for e in data.get("entities", [])],
             quotes=[Quote.from_dict(q) for q in data.get("quotes", [])],
             techniques=[TechniqueSpan.from_dict(t) for t in data.get("techniques", [])],
+            techniques_hidden=int(data.get("techniques_hidden") or 0),
             paragraphs=[Paragraph.from_dict(p) for p in data.get("paragraphs", [])],
             frames=[Label.from_dict(f) for f in data.get("frames", [])],
             genre=Genre.from_dict(genre) if genre else None,

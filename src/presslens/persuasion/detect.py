@@ -70,7 +70,9 @@ def detect_persuasion(
         analysis.models["techniques"] = FAST_MODEL_NAME
     techniques = []
     index = _QuotesByStart(analysis.quotes)
-    for technique, start, end, confidence, uncertain in select_spans(raw, text, doc, display, min_confidence):
+    selected = select_spans(raw, text, doc, display, min_confidence)
+    analysis.techniques_hidden = len(select_spans(raw, text, doc, display, 0.0)) - len(selected)
+    for technique, start, end, confidence, uncertain in selected:
         inside = index.starting(end - index.longest, start + 1)
         quote = next((q.id for q in inside if q.start <= start and end <= q.end), None)
         techniques.append(TechniqueSpan(technique, start, end, text[start:end], round(confidence, 4), quote, uncertain))

@@ -255,7 +255,7 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         )
     if a.claims:
         parts.append(_claims_panel(a))
-    if a.techniques:
+    if a.techniques or a.techniques_hidden:
         tally = Counter(t.technique for t in a.techniques)
         tally_items = "".join(
             f'<li style="--t:{technique_colour(k)}"><b></b>{escape(k.replace("_", " "))} · {v}'
@@ -265,6 +265,12 @@ def _panel(a: Analysis, colours: dict[str, str], n: int) -> str:
         parts.append(
             f'<div class="who tally"><h3>Persuasion techniques · {len(a.techniques)}{_uncertain_note(a)}</h3>'
             f"<ol>{tally_items}</ol>"
+            + (
+                f"<p><small>{a.techniques_hidden} more found but not shown: below the confidence at which spans are"
+                " right often enough to trust (<code>--all-spans</code> shows them, marked uncertain)</small></p>"
+                if a.techniques_hidden
+                else ""
+            )
             + (f"<small>model: {escape(a.models['techniques'])}</small>" if a.models.get("techniques") else "")
             + "</div>"
         )

@@ -46,7 +46,7 @@ def render_text(a: Analysis, width: int = 100) -> str:
     if a.claims:
         lines.extend(_claims(a, width))
         lines.append("")
-    if a.techniques:
+    if a.techniques or a.techniques_hidden:
         lines.extend(_techniques(a))
     return safe_for_terminal("\n".join(lines).rstrip() + "\n")
 
@@ -59,9 +59,13 @@ def _techniques(a: Analysis) -> list[str]:
     out = [
         f"Persuasion techniques — {len(a.techniques)} spans"
         + (f" ({uncertain} uncertain: below the model's display threshold)" if uncertain else "")
-        + ": "
-        + ", ".join(f"{k} {v}" for k, v in tally.most_common())
+        + (": " + ", ".join(f"{k} {v}" for k, v in tally.most_common()) if tally else "")
     ]
+    if a.techniques_hidden:
+        out.append(
+            f"  {a.techniques_hidden} more found but not shown: below the confidence at which spans are right often"
+            " enough to trust (--all-spans shows them, marked uncertain)"
+        )
     if a.models.get("techniques"):
         out.append(f"  (model: {a.models['techniques']})")
     quotes = {q.id: q for q in a.quotes}
