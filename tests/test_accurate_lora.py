@@ -117,6 +117,7 @@ def test_mpnet_lora_model_runs_with_analyze_accurate_model(tmp_path: Path) -> No
             "analyze",
             "--accurate-model",
             str(path),
+            "--all-spans",
             "--only",
             "techniques",
             "-f",

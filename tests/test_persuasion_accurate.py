@@ -223,6 +223,7 @@ def test_cli_analyze_accurate_json(example_text, tmp_path):
             "presslens.cli",
             "analyze",
             "--accurate",
+            "--all-spans",
             "--only",
             "techniques",
             "-f",
