@@ -70,8 +70,9 @@ def detect_persuasion(
         analysis.models["techniques"] = FAST_MODEL_NAME
     techniques = []
     index = _QuotesByStart(analysis.quotes)
-    selected = select_spans(raw, text, doc, display, min_confidence)
-    analysis.techniques_hidden = len(select_spans(raw, text, doc, display, 0.0)) - len(selected)
+    candidates = select_spans(raw, text, doc, display, 0.0)  # filtered once; each marked uncertain or not
+    selected = [c for c in candidates if (not c[4] if min_confidence is None else c[3] >= min_confidence)]
+    analysis.techniques_hidden = len(candidates) - len(selected)
     for technique, start, end, confidence, uncertain in selected:
         inside = index.starting(end - index.longest, start + 1)
         quote = next((q.id for q in inside if q.start <= start and end <= q.end), None)
