@@ -22,7 +22,7 @@ def test_specific_factual_statements_outrank_pleasantries_questions_and_opinions
 
 def test_claims_in_quotes_belong_to_the_speaker(example_text):
     a = presslens.analyze(example_text, id="example", source="Wire")
-    c = claim_with(a, "NATO has turned Ukraine into a weapon of confrontation")
+    c = claim_with(a, "Russia could no longer")
     assert c.claimant.name == "Dmitry Peskov"
     assert c.quote is not None and a.text[c.start : c.end] == c.text
     quote = next(q for q in a.quotes if q.id == c.quote)

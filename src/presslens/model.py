@@ -277,7 +277,12 @@ class Claimant:
 
 @dataclass(slots=True)
 class Claim:
-    """A check-worthy statement; ``quote`` is the quote it lies in (its speaker is the claimant)."""
+    """A check-worthy statement; ``quote`` is the quote it lies in (its speaker is the claimant).
+
+    ``reasons``: why it ranks where it does, for the reader ("number", "denial by Dmitry Peskov", "disputed in
+    the article"); ``mentions``: the other places the same claim is made in the article (a direct quote and its
+    paraphrase are one claim; the claim's own span is the first mention in the article).
+    """
 
     id: str
     start: int
@@ -286,6 +291,8 @@ class Claim:
     checkworthiness: float
     claimant: Claimant | None = None
     quote: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -296,6 +303,8 @@ class Claim:
             "checkworthiness": round(self.checkworthiness, 4),
             "claimant": self.claimant.to_dict() if self.claimant else None,
             "quote": self.quote,
+            "reasons": list(self.reasons),
+            "mentions": [m.to_dict() for m in self.mentions],
         }
 
     @classmethod
@@ -308,6 +317,8 @@ class Claim:
             checkworthiness=d["checkworthiness"],
             claimant=Claimant.from_dict(d["claimant"]) if d.get("claimant") else None,
             quote=d.get("quote"),
+            reasons=list(d.get("reasons", [])),
+            mentions=[Span.from_dict(m) for m in d.get("mentions", [])],
         )
 
 
@@ -523,7 +534,11 @@ class Analysis:
     # -- views ---------------------------------------------------------------------------
     def spans(self) -> list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute]:
         """Every span in the analysis, for checking the offset invariant."""
-        out: list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute] = [*self.techniques, *self.claims]
+        out: list[Span | Speaker | Quote | TechniqueSpan | Claim | Dispute] = [
+            *self.techniques,
+            *self.claims,
+            *(m for c in self.claims for m in c.mentions),
+        ]
         for d in self.disputes:
             out.append(d)
             if d.cue:

@@ -21,17 +21,18 @@ if TYPE_CHECKING:
 )
 class ClaimsComponent:
     def __init__(self, options: Options) -> None:
-        from presslens.claims import load_checkworthiness
+        from presslens.claims.detect import load_claim_models
 
-        self.model = load_checkworthiness()
+        self.models = load_claim_models()
+        self.semantic = not options.fast  # --fast: the lite ranker (no encoder pass for claims)
 
     @staticmethod
     def check(options: Options) -> None:
-        from presslens.claims import load_checkworthiness
+        from presslens.claims.detect import load_claim_models
 
-        load_checkworthiness()
+        load_claim_models()
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         from presslens.claims import detect_claims
 
-        detect_claims(analysis, doc, self.model)
+        detect_claims(analysis, doc, self.models, semantic=self.semantic)

@@ -1,9 +1,7 @@
 """Finding the check-worthy statements of an article and who makes them.
 
 Candidates are sentences, cut where quotes cut them: the part of a sentence inside a quote is a statement
-by the quote's speaker; a sentence without a quote is the reporter's own voice. Each candidate is scored by
-the check-worthiness model; questions are damped (a question asserts nothing), and candidates at or above
-``CLAIM_THRESHOLD`` become claims. A candidate that the article disputes becomes a claim whatever its score.
+by the quote's speaker; a sentence without a quote is the reporter's own voice. ``detect`` ranks them.
 """
 
 from __future__ import annotations
@@ -13,12 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from presslens.model import Analysis, Claim, Claimant, Quote
+from presslens.model import Analysis, Claimant, Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-CLAIM_THRESHOLD = 0.3
 MIN_WORDS = 4
 QUESTION_DAMPING = 0.3
 _MARKS = '"\u201c\u201d'
@@ -105,14 +102,17 @@ def _quote_pieces(text: str, q: Quote, s: int, e: int) -> list[tuple[int, int, Q
     return [(ps, pe, q) for ps, pe in ((start, min(end, cut_from)), (max(start, cut_to), end)) if pe > ps]
 
 
+def is_question(text: str, c: Candidate) -> bool:
+    return text[c.start : c.end].rstrip(_TRIM).endswith("?") or text[c.end : c.end + 2].lstrip(
+        " \"'\u201d\u2019"
+    ).startswith("?")
+
+
 def score_candidates(analysis: Analysis, cands: list[Candidate], model: Scorer) -> None:
+    """The debate model's scores (questions damped): one of the news ranker's features."""
     text = analysis.text
     for c, p in zip(cands, model.score([text[c.start : c.end] for c in cands]), strict=True):
-        if text[c.start : c.end].rstrip(_TRIM).endswith("?") or text[c.end : c.end + 2].lstrip(
-            " \"'\u201d\u2019"
-        ).startswith("?"):
-            p *= QUESTION_DAMPING
-        c.score = p
+        c.score = p * QUESTION_DAMPING if is_question(text, c) else p
 
 
 def claimant_of(analysis: Analysis, quote: Quote | None) -> Claimant | None:
@@ -122,22 +122,3 @@ def claimant_of(analysis: Analysis, quote: Quote | None) -> Claimant | None:
     if sp is None:
         return None
     return Claimant(sp.name or sp.text, sp.entity)
-
-
-def make_claims(analysis: Analysis, cands: list[Candidate], keep: set[int]) -> list[Claim]:
-    """Claims from the candidates scoring at or above the threshold and those whose index is in ``keep``."""
-    claims: list[Claim] = []
-    for i, c in enumerate(cands):
-        if c.score >= CLAIM_THRESHOLD or i in keep:
-            claims.append(
-                Claim(
-                    id=f"c{len(claims) + 1}",
-                    start=c.start,
-                    end=c.end,
-                    text=analysis.text[c.start : c.end],
-                    checkworthiness=round(c.score, 4),  # as in the JSON, so an analysis round-trips exactly
-                    claimant=claimant_of(analysis, c.quote),
-                    quote=c.quote.id if c.quote else None,
-                )
-            )
-    return claims

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from presslens.labels import TECHNIQUES
 from presslens.model import Analysis, Label, Paragraph, Quote, TechniqueSpan
+from presslens.nlp import states as piece_states
 from presslens.persuasion.data import lines_of
 from presslens.persuasion.display import DisplayThresholds, select_spans
 from presslens.persuasion.lexical import load_bundle
@@ -54,7 +55,11 @@ def detect_persuasion(
     if accurate is not None:
         from presslens.persuasion.accurate import lexical_line_matrix
 
-        raw, line_probs = accurate.predict(text, lines)
+        if doc is not None and getattr(accurate.scorer, "run", None) is not None:  # states free from ONNX Runtime
+            raw, line_probs, states = accurate.predict_with_states(text, lines)
+            piece_states.put(doc, states)  # for the claims ranker: one encoder pass for both
+        else:
+            raw, line_probs = accurate.predict(text, lines)
         averaged = (line_probs + lexical_line_matrix(models["paragraphs"], text, lines)) / 2
         line_rows = [dict(zip(TECHNIQUES, map(float, row), strict=True)) for row in averaged]
         threshold = accurate.paragraph_threshold

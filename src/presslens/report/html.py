@@ -67,7 +67,7 @@ body.hide-quotes .tag{display:none} .layers label{margin-right:12px;font-size:.9
 .claim{box-shadow:inset 0 2px 0 var(--k)} .disp{background-image:linear-gradient(transparent 88%,#e76f51 88%)}
 body.hide-claims .claim{box-shadow:none} body.hide-claims .disp{background-image:none}
 .badge{font-size:.72em;border-radius:3px;padding:0 4px;margin-left:4px;color:#fff;background:#e76f51}
-.badge.fc{background:#264653} .ev{font-size:.85em;color:#444;margin:2px 0 2px .6em;border-left:3px solid #e76f51;padding-left:6px}
+.badge.fc{background:#264653} .ev{font-size:.85em;color:#444;margin:2px 0 2px .6em;border-left:3px solid #e76f51;padding-left:6px} .why,.also{font-size:.85em;color:#555;margin:2px 0 2px .6em}
 .ev.fc{border-left-color:#264653}
 .tag{font-size:.68em;font-weight:600;color:#fff;background:var(--c);border-radius:3px;padding:0 4px;margin-right:2px;
 vertical-align:super;user-select:none;white-space:nowrap}
@@ -288,7 +288,7 @@ def _claims_panel(a: Analysis) -> str:
         disputes.setdefault(d.claim, []).append(d)
     matches = {m.claim: m.matches for m in a.fact_checks}
     items = []
-    for c in a.claims:
+    for c in sorted(a.claims, key=lambda c: -c.checkworthiness):  # the most check-worthy first
         who = c.claimant.name if c.claimant and c.claimant.name else "reporter"
         badges = ""
         if c.id in disputes:
@@ -297,7 +297,9 @@ def _claims_panel(a: Analysis) -> str:
             badges += '<span class="badge fc">fact-checked</span>'
         snippet = " ".join(c.text.split())
         snippet = snippet if len(snippet) <= 180 else snippet[:177] + "…"
-        evidence = "".join(
+        evidence = f'<div class="why">why: {escape("; ".join(c.reasons))}</div>' if c.reasons else ""
+        evidence += "".join(f'<div class="also">also: {escape(" ".join(m.text.split()))}</div>' for m in c.mentions)
+        evidence += "".join(
             f'<div class="ev">{escape(dispute_label(a, d))}: {escape(" ".join(d.text.split()))}</div>'
             for d in disputes.get(c.id, [])
         )

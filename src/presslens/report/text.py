@@ -86,9 +86,10 @@ def _claims(a: Analysis, width: int) -> list[str]:
     matches = {m.claim: m.matches for m in a.fact_checks}
     n_checked = sum(1 for c in a.claims if matches.get(c.id))
     out = [
-        f"Claims — {len(a.claims)} check-worthy, {len(disputes)} disputed in the article, {n_checked} with a known fact-check"
+        f"Claims — {len(a.claims)} check-worthy, {len(disputes)} disputed in the article, {n_checked} with a known "
+        "fact-check; most check-worthy first"
     ]
-    for c in a.claims:
+    for c in sorted(a.claims, key=lambda c: -c.checkworthiness):
         who = c.claimant.name if c.claimant and c.claimant.name else "(reporter)"
         head = f"  {c.id:<4} {c.checkworthiness:.2f} "
         body = f"{who}{' in ' + c.quote if c.quote else ''}: " + " ".join(c.text.split())
@@ -96,6 +97,18 @@ def _claims(a: Analysis, width: int) -> list[str]:
         out.append(head + (wrapped[0] if wrapped else ""))
         out.extend(" " * len(head) + w for w in wrapped[1:])
         pad = " " * len(head)
+        if c.reasons:
+            out.extend(
+                textwrap.wrap(
+                    "why: " + "; ".join(c.reasons), width=width, initial_indent=pad, subsequent_indent=pad + "  "
+                )
+            )
+        for other in c.mentions:
+            out.extend(
+                textwrap.wrap(
+                    "also: " + " ".join(other.text.split()), width=width, initial_indent=pad, subsequent_indent=pad + "  "
+                )
+            )
         for d in disputes.get(c.id, []):
             out.extend(
                 textwrap.wrap(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from presslens.nlp.states import PieceStates
 from presslens.persuasion.accurate.config import LABELS
 from presslens.persuasion.accurate.encoding import Row, batches, collate, encode_lines
 from presslens.persuasion.accurate.network import import_torch
@@ -150,6 +151,7 @@ class AccurateTagger:
         self.max_length = int(meta.get("max_length", 256))
         self.line_source = str(meta.get("line_source", "pieces"))
         self.name: str | None = None  # None: the shipped model (detect names it)
+        self.state_source = "unnamed"  # names the states it leaves for other components (load_accurate sets it)
 
     @property
     def model(self) -> Tagger | Ensemble:
@@ -170,16 +172,58 @@ class AccurateTagger:
         spans, pieces, head = self.scores(text, lines, threshold)
         return spans, line_sources(pieces, head).get(self.line_source, pieces)
 
+    def predict_with_states(
+        self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
+    ) -> tuple[list[tuple[str, int, int, float]], np.ndarray, PieceStates]:
+        """``predict``, and the first member's hidden states of every piece (for the claims ranker)."""
+        spans, pieces, head, states = self.scores_and_states(text, lines, threshold)
+        return spans, line_sources(pieces, head).get(self.line_source, pieces), states
+
     def scores(
         self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
     ) -> tuple[list[tuple[str, int, int, float]], np.ndarray, np.ndarray | None]:
         """Spans, the lines' highest piece probabilities and the line head's (None without one)."""
+        return self._scores(text, lines, threshold, with_states=False)[:3]
+
+    def scores_and_states(
+        self, text: str, lines: list[tuple[int, int, int]], threshold: float | None = None
+    ) -> tuple[list[tuple[str, int, int, float]], np.ndarray, np.ndarray | None, PieceStates]:
+        spans, pieces, head, states = self._scores(text, lines, threshold, with_states=True)
+        assert states is not None
+        return spans, pieces, head, states
+
+    def _scores(
+        self, text: str, lines: list[tuple[int, int, int]], threshold: float | None, with_states: bool
+    ) -> tuple[list[tuple[str, int, int, float]], np.ndarray, np.ndarray | None, PieceStates | None]:
         rows = encode_lines(self.tokenizer, [(text, lines)], self.max_length)
-        if self.scorer is not None:
-            probs, windows = self.scorer(rows), None
+        run = getattr(self.scorer, "run", None)
+        hidden: list[np.ndarray] | None = None
+        windows: np.ndarray | None = None
+        if self.scorer is not None and with_states and run is not None:
+            probs, hidden = run(rows)  # the ONNX graph gives the states with the probabilities
+        elif self.scorer is not None:
+            probs = self.scorer(rows)
         else:
             probs, windows = score_rows(self.model, rows)
+        states = None
+        if with_states:
+            hidden = hidden if hidden is not None else first_member_states(self.model, rows)
+            states = PieceStates.from_windows(self.state_source, [r.offsets for r in rows], hidden)
         spans, line_max = decode(text, rows, probs, self.span_threshold if threshold is None else threshold)
         pieces = line_matrix(line_max, len(lines))
         head = None if windows is None else line_matrix(window_line_max(rows, windows), len(lines))
-        return spans, pieces, head
+        return spans, pieces, head, states
+
+
+def first_member_states(model: Tagger | Ensemble, rows: list[Row]) -> list[np.ndarray]:
+    """The first member's last hidden states (pieces × width) for every row, with torch."""
+    torch = import_torch()
+    member: Any = model.members[0] if hasattr(model, "members") else model  # type: ignore[index]
+    out = []
+    with torch.inference_mode():
+        for r in rows:
+            ids = torch.tensor([r.ids])
+            out.append(
+                member.encoder(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state[0].float().numpy()
+            )
+    return out

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from presslens.persuasion.accurate.encoding import Row
     from presslens.persuasion.accurate.network import Tagger
 
-EXPORT_VERSION = "1"  # bump when the exported graph changes
+EXPORT_VERSION = "2"  # bump when the exported graph changes (2: the first member's states as a second output)
 
 
 def onnxruntime_available() -> bool:
@@ -51,7 +51,8 @@ def export_path(files: list[Path]) -> Path:
 
 
 def export(members: list[Tagger], out: Path) -> Path:
-    """Write the members' mean piece probability as an ONNX graph (ids, attention mask → probabilities)."""
+    """Write the members' mean piece probability as an ONNX graph (ids, attention mask → probabilities, and the
+    first member's last hidden states, which the claims ranker reads: one encoder pass for both)."""
     import warnings
 
     import torch
@@ -61,8 +62,11 @@ def export(members: list[Tagger], out: Path) -> Path:
             super().__init__()
             self.members = torch.nn.ModuleList(members)
 
-        def forward(self, ids: torch.Tensor, att: torch.Tensor) -> torch.Tensor:
-            return torch.stack([torch.sigmoid(m(ids, att)[0]) for m in self.members]).mean(0)
+        def forward(self, ids: torch.Tensor, att: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            members: list[Any] = list(self.members)
+            states = [m.encoder(input_ids=ids, attention_mask=att).last_hidden_state for m in members]
+            probs = torch.stack([torch.sigmoid(m.head(h)) for m, h in zip(members, states, strict=True)]).mean(0)
+            return probs, states[0]
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)  # two workers may export at once: whole or nothing
@@ -77,8 +81,8 @@ def export(members: list[Tagger], out: Path) -> Path:
                 (example, example),
                 tmp,
                 input_names=["ids", "att"],
-                output_names=["probabilities"],
-                dynamic_axes={"ids": axes, "att": axes, "probabilities": axes},
+                output_names=["probabilities", "states"],
+                dynamic_axes={"ids": axes, "att": axes, "probabilities": axes, "states": axes},
                 opset_version=17,
                 dynamo=False,
             )
@@ -103,9 +107,15 @@ class OnnxScorer:
         self.session: Any = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def __call__(self, rows: list[Row]) -> list[np.ndarray]:
-        out: list[np.ndarray] = []
+        return self.run(rows)[0]
+
+    def run(self, rows: list[Row]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Piece probabilities and the first member's hidden states (pieces × width), one pair per row."""
+        probs: list[np.ndarray] = []
+        states: list[np.ndarray] = []
         for r in rows:
             ids = np.asarray([r.ids], dtype=np.int64)
-            p = self.session.run(None, {"ids": ids, "att": np.ones_like(ids)})[0][0]
-            out.append(p.reshape(-1, len(LABELS)))
-        return out
+            p, h = self.session.run(None, {"ids": ids, "att": np.ones_like(ids)})
+            probs.append(p[0].reshape(-1, len(LABELS)))
+            states.append(h[0])
+        return probs, states

@@ -207,11 +207,18 @@ def load_accurate(
         except Exception:  # no writable cache, an exporter or runtime that fails: the same model in torch
             model = build()
     tagger = AccurateTagger(model, load_tokenizer(encoder), meta, scorer=scorer, build=build)
+    tagger.state_source = state_source(files[0], quantize)
     if path:  # a model of the user's: the analysis names its file and encoder
         tagger.name = f"{target.name} (fine-tuned {meta.get('base_encoder', encoder)})"
     elif len(files) < int(meta.get("members", 1)):
         tagger.name = f"{target.stem} (fine-tuned all-MiniLM-L6-v2, {len(files)} of its {meta['members']} members)"
     return tagger
+
+
+def state_source(first_member: Path, quantize: bool = False) -> str:
+    """The name of the hidden states a tagger leaves for the claims ranker: its first member file (by name and
+    size) and whether it runs quantised; the ranker takes only states named as those it was trained on."""
+    return f"{first_member.name}:{first_member.stat().st_size}{':int8' if quantize else ''}"
 
 
 def _read_states(files: list[Path], target: Path) -> list[dict]:
