@@ -4,8 +4,8 @@ Usage:  HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --kb KB.sqlite [--dat
         HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --import-test [--records 20000]
         HF_HUB_OFFLINE=1 python benchmarks/bench_claims.py --smoke      (checks that it runs, ~20 s)
 
-Per article (single process; parsing and quotes are done first and not timed): check-worthiness scoring and
-dispute rules, then matching the claims against the knowledge base (BM25 + MiniLM + re-ranker), one article
+Per article (single process; parsing, quotes and the technique tagger's pass, whose states the full ranker reads,
+are done first and not timed): candidates, features, the news ranker (lite, then full) and dispute rules, then matching the claims against the knowledge base (BM25 + MiniLM + re-ranker), one article
 at a time and in chunks of 8 articles (as `analyze_many` workers do), with the encoder on 1 thread (as in a
 2-worker batch) and on 2 threads. Articles are PolNeAR texts from ../shared.
 --import-test writes N synthetic ClaimReview records (generated sentences, no third-party text) to a temporary
@@ -50,7 +50,9 @@ def example_kb(folder: Path) -> str:
 
 
 def bench_articles(kb_path: str, files: list[Path]) -> None:
-    from presslens.claims import detect_claims, load_checkworthiness
+    from presslens.claims import detect_claims
+    from presslens.claims.detect import load_claim_models
+    from presslens.claims.news import tagger_states
     from presslens.entities import cluster_entities
     from presslens.factchecks.match import match_claims, match_many, matcher_for
     from presslens.model import Analysis
@@ -58,7 +60,7 @@ def bench_articles(kb_path: str, files: list[Path]) -> None:
     from presslens.quotes import extract_quotes
 
     nlp = load_pipeline()
-    model = load_checkworthiness()
+    models = load_claim_models()
     matcher = matcher_for(kb_path)
     print(
         f"{len(files)} articles; knowledge base {len(matcher.kb)} fact-checks; encoder: {matcher.encoder is not None}"
@@ -70,7 +72,16 @@ def bench_articles(kb_path: str, files: list[Path]) -> None:
         index = cluster_entities(doc)
         a = Analysis(id=f.stem, text=text, entities=index.entities)
         a.quotes = extract_quotes(doc, index)
+        # the tagger's states, as the techniques component leaves them (its pass is timed with the techniques)
+        shared = models.full.state_source is not None and tagger_states(doc, text, models.full.state_source) is not None
         prepared.append((a, doc))
+    print(f"full ranker on the tagger's states: {shared} (else the lite ranker)")
+    lite_ms = []
+    for a, doc in prepared:
+        t0 = time.perf_counter()
+        detect_claims(a, doc, models, semantic=False)
+        lite_ms.append((time.perf_counter() - t0) * 1000)
+    print(f"lite ranker (--fast): claims+disputes {statistics.mean(lite_ms):.1f} ms/article")
     matcher.rank(["warm up the encoder and the vectors"], "reranked")
     for threads in (1, 2) if have("torch") else (0,):  # 0: no torch, BM25 only
         if threads:
@@ -80,7 +91,7 @@ def bench_articles(kb_path: str, files: list[Path]) -> None:
         claims_ms, match_ms, n_claims = [], [], []
         for a, doc in prepared:
             t0 = time.perf_counter()
-            detect_claims(a, doc, model)
+            detect_claims(a, doc, models)
             t1 = time.perf_counter()
             match_claims(a, matcher, top=0)
             t2 = time.perf_counter()
