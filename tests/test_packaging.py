@@ -89,6 +89,8 @@ def test_the_base_wheel_is_small_and_carries_what_the_code_reads(wheel):
     for needed in (
         "presslens/py.typed",
         "presslens/claims/gold/disputes.jsonl",
+        "presslens/claims/models/news-ranker-v1.npz",
+        "presslens/claims/models/news-ranker-lite-v1.json",
         "presslens/schema/analysis-1.schema.json",
     ):
         assert needed in names, needed

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from presslens.claims.extract import Candidate
     from presslens.model import Analysis
     from presslens.nlp.states import PieceStates
+    from presslens.persuasion.accurate import AccurateTagger
 
 MODELS = Path(__file__).parent / "models"
 FULL_MODEL_PATH = MODELS / "news-ranker-v1.npz"  # and its .json sidecar: features + tagger states
@@ -165,18 +166,25 @@ def tagger_states(doc: Doc, text: str, source: str) -> PieceStates | None:
     found = piece_states.get(doc, source)
     if found is not None:
         return found
-    try:
-        from presslens.persuasion.accurate import load_accurate
-        from presslens.persuasion.data import lines_of
+    from presslens.persuasion.data import lines_of
 
-        tagger = load_accurate(members=1)
-    except (ModelError, ImportError):
-        return None
-    if tagger.state_source != source:
+    tagger = _default_tagger()
+    if tagger is None or tagger.state_source != source:
         return None
     states = tagger.predict_with_states(text, lines_of(text))[2]
     piece_states.put(doc, states)
     return states
+
+
+@lru_cache(maxsize=1)
+def _default_tagger() -> AccurateTagger | None:
+    """The default technique tagger (first member), once a process; None without the ``accurate`` extra."""
+    try:
+        from presslens.persuasion.accurate import load_accurate
+
+        return load_accurate(members=1, int8=True)  # the techniques component's default tagger
+    except (ModelError, ImportError):
+        return None
 
 
 def pooled(states: PieceStates, cands: list[Candidate]) -> np.ndarray:
@@ -195,7 +203,7 @@ def prepare(gold: list[GoldArticle], texts_dir: Path, log: Callable[[str], None]
     from presslens.pipeline import Pipeline
 
     pipe = Pipeline(Options(components=("quotes",)))
-    source = load_accurate(members=1).state_source
+    source = load_accurate(members=1, int8=True).state_source
     out = []
     for g in gold:
         path = texts_dir / g.article

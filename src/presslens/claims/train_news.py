@@ -170,7 +170,7 @@ def train(
     out = Path(out)
     n, width = len(NAMES), prepared[0].X.shape[1]
     for target, cols, source in (
-        (FULL_MODEL_PATH, list(range(width)), load_accurate(members=1).state_source),
+        (FULL_MODEL_PATH, list(range(width)), load_accurate(members=1, int8=True).state_source),
         (LITE_MODEL_PATH, list(range(n)), None),
     ):
         C, threshold = _inner(prepared, cols)

@@ -40,8 +40,11 @@ class TechniquesComponent:
         self.models = load_models()
         self.accurate: AccurateTagger | None = None
         if not options.fast:
-            try:  # the default: the first member only (fast enough for corpora); --accurate: every member
-                self.accurate = load_accurate(options.accurate_model, members=None if options.accurate else 1)
+            try:  # the default: the first member only, int8 on ONNX Runtime (fast enough for corpora); --accurate: all, fp32
+                default = not options.accurate and options.accurate_model is None  # the first member, int8
+                self.accurate = load_accurate(
+                    options.accurate_model, members=None if options.accurate else 1, int8=default
+                )
             except ModelError as exc:
                 if options.accurate:
                     raise

@@ -106,7 +106,10 @@ def _claims(a: Analysis, width: int) -> list[str]:
         for other in c.mentions:
             out.extend(
                 textwrap.wrap(
-                    "also: " + " ".join(other.text.split()), width=width, initial_indent=pad, subsequent_indent=pad + "  "
+                    "also: " + " ".join(other.text.split()),
+                    width=width,
+                    initial_indent=pad,
+                    subsequent_indent=pad + "  ",
                 )
             )
         for d in disputes.get(c.id, []):

@@ -93,6 +93,33 @@ def export(members: list[Tagger], out: Path) -> Path:
     return out
 
 
+def quantized(onnx: Path) -> Path:
+    """The int8 version of an export (ONNX Runtime dynamic quantisation, per-channel weights), made once beside it.
+
+    On two CV folds against the gold spans it moved every score by at most 0.0034 and ran the tagger about 1.5×
+    faster (``experiments/onnx_int8_folds.py``), so the default analysis runs it; ``--accurate`` runs fp32.
+    """
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out = onnx.with_name(onnx.stem + "-int8.onnx")
+    if out.exists():
+        return out
+    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)
+    os.close(fd)
+    level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process first is for convolutional models
+    try:
+        quantize_dynamic(str(onnx), tmp, per_channel=True, weight_type=QuantType.QInt8)
+        os.replace(tmp, out)
+    finally:
+        logging.getLogger().setLevel(level)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
 class OnnxScorer:
     """Piece probabilities for rows, one window a call: no padding, so no compute spent on it."""
 

@@ -26,7 +26,7 @@ from presslens.persuasion.accurate.network import (
     merge_lora,
     require_torch,
 )
-from presslens.persuasion.accurate.runtime import OnnxScorer, export, export_path, onnxruntime_available
+from presslens.persuasion.accurate.runtime import OnnxScorer, export, export_path, onnxruntime_available, quantized
 
 if TYPE_CHECKING:
     from presslens.persuasion.accurate.network import Ensemble, Tagger
@@ -157,12 +157,17 @@ def check_accurate(path: str | None = None) -> None:
 
 @lru_cache(maxsize=4)
 def load_accurate(
-    path: str | None = None, quantize: bool = False, members: int | None = None, backend: str = "auto"
+    path: str | None = None,
+    quantize: bool = False,
+    members: int | None = None,
+    backend: str = "auto",
+    int8: bool = False,
 ) -> AccurateTagger:
-    """The shipped (or given) accurate tagger; ``quantize``: int8 dynamic quantisation of the linear layers
+    """The shipped (or given) accurate tagger; ``quantize``: int8 dynamic quantisation of the linear layers in torch
     (faster, slightly less accurate: model card); ``members``: only the first N of an ensemble's taggers (None:
     all); ``backend``: "onnx" (ONNX Runtime, an export cached at first use: ``runtime``), "torch", or "auto" (ONNX
-    Runtime where it is installed, for a model without a line head and not quantised)."""
+    Runtime where it is installed, for a model without a line head and not quantised); ``int8``: on ONNX Runtime,
+    its int8 export (``runtime.quantized``: the default analysis's tagger)."""
     check_accurate(path)
     target = _model_path(path)
     sidecar = target.with_suffix(".json")
@@ -200,14 +205,14 @@ def load_accurate(
             onnx = export_path(files)
             if not onnx.exists():
                 export(_members(build()), onnx)
-            scorer = OnnxScorer(onnx)
+            scorer = OnnxScorer(quantized(onnx) if int8 else onnx)
             states = None  # built again only if asked for (tagger.model)
         except ModelError:
             raise
         except Exception:  # no writable cache, an exporter or runtime that fails: the same model in torch
             model = build()
     tagger = AccurateTagger(model, load_tokenizer(encoder), meta, scorer=scorer, build=build)
-    tagger.state_source = state_source(files[0], quantize)
+    tagger.state_source = state_source(files[0], quantize or (int8 and scorer is not None))
     if path:  # a model of the user's: the analysis names its file and encoder
         tagger.name = f"{target.name} (fine-tuned {meta.get('base_encoder', encoder)})"
     elif len(files) < int(meta.get("members", 1)):
