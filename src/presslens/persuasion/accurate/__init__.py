@@ -9,7 +9,7 @@ the lines without one; the word-piece embeddings stay frozen. Both keep CPU trai
 
 The shipped model is an ensemble of two such taggers (seeds 13 and 14, ``TrainConfig.members``) whose piece
 probabilities are averaged: on two CV folds it raised technique-aware span F1 by 0.014–0.016 over one tagger, for
-twice the inference time (model card); the default runs the first member alone, ``analyze --accurate`` both
+twice the inference time (model card); the default runs the first member alone (ONNX int8, ``runtime.quantized``), ``analyze --accurate`` both
 (``load_accurate(members=...)``). It runs on ONNX Runtime where installed: an export built at first use in the
 user cache, one window a call, the same spans as torch at half its time (``runtime``). Spans are runs of pieces
 at or above the span threshold, widened to whole words and mapped back to characters with the tokenizer's
