@@ -136,14 +136,15 @@ def run_mode(mode: str, texts: list[str], workers: int, kb: str | None = None) -
 
 
 def build_exports(modes: list[str]) -> None:
-    """Load the fine-tuned tagger once in a process of its own, so that its ONNX export (built at first use) is in
-    the cache before the timed modes start their workers."""
+    """Load the fine-tuned tagger once in a process of its own, so that its ONNX exports (built at first use: fp32,
+    then int8 for the default) are in the cache before the timed modes start their workers."""
     fine_tuned = [m for m in modes if m in ("parts-1-2", "presslens", "parts-1-2-accurate", "accurate")]
     if not fine_tuned or not have("presslens_accurate_model"):
         return
-    members = {"None" if "accurate" in m else "1" for m in fine_tuned}
+    # the default runs the first member's int8 export (quantised from the fp32 one at first use), --accurate fp32
+    calls = {"members=None" if "accurate" in m else "members=1, int8=True" for m in fine_tuned}
     code = "from presslens.persuasion.accurate import load_accurate\n" + "".join(
-        f"load_accurate(None, members={m})\n" for m in sorted(members)
+        f"load_accurate(None, {c})\n" for c in sorted(calls)
     )
     subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
 
