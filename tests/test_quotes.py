@@ -218,3 +218,13 @@ def test_quotation_over_two_paragraphs_takes_the_speaker_of_its_attributed_end()
     opened = find_quote(a, "Nobody in this town will be left behind")
     assert opened.cue is None and opened.speaker.name == "Tom Reyes"  # not Ben Okafor, the last speaker before
     assert speaker_of(a, "Every life we save") == "Tom Reyes"
+
+
+def test_organisations_named_with_a_title_word_keep_it():
+    """"State", "General" and "Justice" are titles before a person's name, not before an organisation's."""
+    a = analysed("organisations.txt")
+    assert speaker_of(a, "export licences") == "State Department"
+    assert speaker_of(a, "appeal the ruling") == "General Motors"
+    assert speaker_of(a, "opened an inquiry") == "Justice Department"
+    assert speaker_of(a, "suspension was temporary") == "Laura Chen"
+    assert {e.type for e in a.entities if e.name in ("State Department", "General Motors")} == {"ORG"}

@@ -72,6 +72,59 @@ TITLES = (
         "spokesperson",
     }
 )
+# Last words of organisations' names that begin with a title word ("State Department", "General Motors",
+# "Justice Ministry"): such a name is an organisation's, not a titled person's.
+ORG_HEADS = frozenset(
+    {
+        "department",
+        "ministry",
+        "office",
+        "agency",
+        "court",
+        "council",
+        "committee",
+        "commission",
+        "service",
+        "services",
+        "motors",
+        "electric",
+        "dynamics",
+        "corporation",
+        "corp",
+        "corp.",
+        "company",
+        "co",
+        "co.",
+        "inc",
+        "inc.",
+        "group",
+        "bank",
+        "party",
+        "union",
+        "house",
+        "administration",
+        "institute",
+        "university",
+        "college",
+        "foundation",
+        "board",
+        "bureau",
+        "command",
+        "staff",
+        "assembly",
+        "legislature",
+        "senate",
+        "guard",
+        "army",
+        "police",
+        "network",
+        "church",
+        "mills",
+        "hospital",
+        "school",
+    }
+)
+
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 # First names whose gender is unambiguous enough to guide pronoun resolution.

@@ -23,6 +23,7 @@ from presslens.lexicon import (
     KEPT_TYPES,
     MALE_NAMES,
     NAME_SUFFIXES,
+    ORG_HEADS,
     TITLES,
 )
 from presslens.model import Entity, Span
@@ -87,7 +88,10 @@ def _clean(doc: Doc, ent: SpacySpan) -> _Mention | None:
     gender = None
     while start < end and doc[start].pos_ == "VERB":  # 'Said Ellis' at a sentence start
         start += 1
-    while start < end and (doc[start].lower_ in TITLES or doc[start].lower_ == "the"):
+    while start < end and doc[start].lower_ == "the":
+        start += 1
+    named_from = start  # an organisation keeps its leading title word: "State Department", "General Motors"
+    while start < end and doc[start].lower_ in TITLES:
         low = doc[start].lower_
         gender = "m" if low in HONORIFICS_MALE else "f" if low in HONORIFICS_FEMALE else gender
         start += 1
@@ -102,8 +106,12 @@ def _clean(doc: Doc, ent: SpacySpan) -> _Mention | None:
     if not parts or not any(c.isalpha() for c in "".join(parts)):
         return None
     label = ent.label_
-    if label in ("ORG", "FAC", "GPE", "LOC", "NORP") and _looks_personal(doc, start, parts, gender):
-        label = "PERSON"  # "Mayor Helen Park" is a person, not a facility
+    if label in ("ORG", "FAC", "GPE", "LOC", "NORP"):
+        if parts[-1] not in ORG_HEADS and _looks_personal(doc, start, parts, gender):
+            label = "PERSON"  # "Mayor Helen Park" is a person, not a facility
+        elif start > named_from:
+            start, gender = named_from, None
+            parts = [t.lower_ for t in doc[start:end] if t.lower_ not in NAME_SUFFIXES and not t.is_punct]
     if label == "PERSON" and gender is None:
         first = parts[0]
         gender = "m" if first in MALE_NAMES else "f" if first in FEMALE_NAMES else None
