@@ -97,3 +97,48 @@ def isolated_knowledge_base(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # the technique tagger's ONNX export (built at first use, ~90 MB): once for the whole session, not per test
     monkeypatch.setenv("PRESSLENS_ONNX_CACHE", str(tmp_path_factory.getbasetemp() / "accurate-onnx"))
+
+
+# --- a real PostgreSQL server for the corpus store tests (issue 15; tests/pgserver.py) ---
+
+
+def _no_postgres(reason: str) -> None:
+    """Skip, or fail loudly where PostgreSQL is required (CI sets PRESSLENS_REQUIRE_POSTGRES=1)."""
+    if os.environ.get("PRESSLENS_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"PRESSLENS_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL server for the whole session (stopped and removed at its end, or if pytest dies)."""
+    import importlib.util
+
+    from pgserver import PgServer, PostgresUnavailable
+
+    try:
+        server = PgServer()
+    except PostgresUnavailable as exc:
+        _no_postgres(str(exc))
+    if importlib.util.find_spec("psycopg") is None:
+        _no_postgres("psycopg is not installed (pip install -e '.[postgres]')")
+    server.start()  # binaries found but the server does not start: an error, never a skip
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server) -> str:
+    """SQLAlchemy URL of database presslens_test on the session's server (shared by the tests that use it)."""
+    return pg_server.url()
+
+
+@pytest.fixture
+def pg_db(pg_server):
+    """SQLAlchemy URL of a fresh, empty database for one test, dropped afterwards."""
+    import uuid
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg_server.create_database(name)
+    yield url
+    pg_server.drop_database(name)
