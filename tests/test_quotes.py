@@ -221,7 +221,7 @@ def test_quotation_over_two_paragraphs_takes_the_speaker_of_its_attributed_end()
 
 
 def test_organisations_named_with_a_title_word_keep_it():
-    """"State", "General" and "Justice" are titles before a person's name, not before an organisation's."""
+    """ "State", "General" and "Justice" are titles before a person's name, not before an organisation's."""
     a = analysed("organisations.txt")
     assert speaker_of(a, "export licences") == "State Department"
     assert speaker_of(a, "appeal the ruling") == "General Motors"
