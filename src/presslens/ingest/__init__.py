@@ -1,7 +1,10 @@
-"""Reading articles: plain text, HTML pages, JSON Lines records, directories, globs and stdin.
+"""Reading articles: plain text, HTML pages, JSON Lines records, directories, globs and stdin; web pages by URL,
+RSS/Atom feeds and sitemaps (by URL or as a file: the pages they link to are fetched, ``web``), WARC files
+(``warc``).
 
 Everything ends up as an :class:`Article` whose ``text`` is the normalised text that every
-offset refers to.
+offset refers to. Fetching (``fetch``) is http(s) only, with a time and a size limit; a page that cannot be
+fetched or read is an ``InputError`` in the article's place, as a bad file is.
 """
 
 from presslens.ingest.article import Article, article_from_html, article_from_text, looks_like_html

@@ -1,4 +1,5 @@
-"""Turning command-line inputs (files, directories, globs, ``-``, JSON Lines) into articles.
+"""Turning command-line inputs (files, directories, globs, ``-``, JSON Lines, web addresses, feeds, sitemaps, WARC
+files) into articles.
 
 Each yielded item is an :class:`Article` or an :class:`InputError`, so a batch can go on past
 a bad record and report it at the end.
@@ -26,6 +27,11 @@ from presslens.ingest.article import (
     json_type,
     looks_like_html,
 )
+from presslens.ingest.fetch import is_url
+from presslens.ingest.fetch import size as _size
+from presslens.ingest.fetch import too_large as _too_large
+from presslens.ingest.warc import from_warc, is_warc
+from presslens.ingest.web import FEED_SUFFIXES, from_feed_file, from_url, holds_many, is_listing
 from presslens.terminal import safe_for_terminal
 
 DEFAULT_MAX_BYTES = 3_000_000  # per article: ~500,000 words; parsed in chunks, a 3 MB text peaks at ~1.2 GB and
@@ -48,15 +54,21 @@ _BOMS = (
 
 
 def names_collection(inputs: list[str]) -> bool:
-    """Whether the inputs name a collection (several inputs, a directory, a glob, a JSON Lines file), whose
-    analyses are written as JSON Lines however many records it turns out to hold."""
+    """Whether the inputs name a collection (several inputs, a directory, a glob, a JSON Lines file, a feed, a
+    sitemap, a WARC file), whose analyses are written as JSON Lines however many records it turns out to hold."""
     if len(inputs) != 1:
         return True
     arg = inputs[0]
     if arg == "-":
         return False
+    if is_warc(arg):
+        return True
+    if is_url(arg):
+        return holds_many(arg)
     path = Path(arg)
-    return path.is_dir() or (not path.exists() and glob.has_magic(arg)) or path.suffix.lower() in JSONL_SUFFIXES
+    if path.is_dir() or (not path.exists() and glob.has_magic(arg)) or path.suffix.lower() in JSONL_SUFFIXES:
+        return True
+    return path.is_file() and holds_many(arg)
 
 
 def iter_articles(
@@ -69,7 +81,7 @@ def iter_articles(
     """
     seen: set[str] = set()
     warned: set[str] = set()
-    for item in _items(inputs, max_bytes):
+    for item in _items(inputs, max_bytes, warn or _warn):
         if isinstance(item, Article):
             if item.id in seen:
                 given, k = item.id, 2
@@ -94,10 +106,13 @@ def _quoted(value: str) -> str:
     return safe_for_terminal(json.dumps(value, ensure_ascii=False))
 
 
-def _items(inputs: Iterable[str], max_bytes: int) -> Iterator[Item]:
+def _items(inputs: Iterable[str], max_bytes: int, warn: Warn) -> Iterator[Item]:
     for arg in inputs:
         if arg == "-":
             yield from _from_stdin(max_bytes)
+            continue
+        if is_url(arg):
+            yield from from_url(arg, max_bytes, warn)
             continue
         path = Path(arg)
         if path.is_dir():
@@ -105,15 +120,15 @@ def _items(inputs: Iterable[str], max_bytes: int) -> Iterator[Item]:
             if not files:
                 yield InputError(arg, "directory holds no .txt, .html or .jsonl files")
             for p in files:
-                yield from _from_file(p, max_bytes)
+                yield from _from_file(p, max_bytes, warn)
         elif path.exists():
-            yield from _from_file(path, max_bytes)
+            yield from _from_file(path, max_bytes, warn)
         elif glob.has_magic(arg):
             matches = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
             if not matches:
                 yield InputError(arg, "no file matches this pattern")
             for p in matches:
-                yield from _from_file(p, max_bytes)
+                yield from _from_file(p, max_bytes, warn)
         else:
             yield InputError(arg, "no such file or directory")
 
@@ -129,13 +144,16 @@ def article_from_input(
         id = check_field("id", id, "<id>")
     if isinstance(value, os.PathLike):
         path = Path(os.fsdecode(value))
-        if path.is_dir() or path.suffix.lower() in JSONL_SUFFIXES:
-            raise InputError(
-                str(path), "holds several articles: use presslens.analyze_many(presslens.ingest.iter_articles([path]))"
-            )
+        many = InputError(
+            str(path), "holds several articles: use presslens.analyze_many(presslens.ingest.iter_articles([path]))"
+        )
+        if path.is_dir() or path.suffix.lower() in JSONL_SUFFIXES or is_warc(path):
+            raise many
         if not path.exists():
             raise InputError(str(path), "no such file or directory")
         raw = _read(path, max_bytes)
+        if path.suffix.lower() in FEED_SUFFIXES or is_listing(raw):
+            raise many
         make = article_from_html if _is_html(path, raw) else article_from_text
         return make(raw, id=id or path.stem, origin=str(path), **meta)
     origin = id or "article"
@@ -154,18 +172,6 @@ def article_from_input(
 def _is_html(path: Path, raw: str) -> bool:
     suffix = path.suffix.lower()
     return suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(raw))
-
-
-def _size(n: int) -> str:
-    """A byte count as people read it: 100 bytes, 10 KB, 1 MB, 1.5 MB."""
-    if n < 1000:
-        return f"{n} bytes"
-    value, unit = (n / 1e6, "MB") if n >= 1_000_000 else (n / 1e3, "KB")
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
-
-
-def _too_large(max_bytes: int, what: str = "input") -> str:
-    return f"{what} too large (over the limit of {_size(max_bytes)}, see --max-bytes)"
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -212,12 +218,18 @@ def _read(path: Path, max_bytes: int) -> str:
     return _decode(data, str(path))
 
 
-def _from_file(path: Path, max_bytes: int) -> Iterator[Item]:
+def _from_file(path: Path, max_bytes: int, warn: Warn) -> Iterator[Item]:
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _from_jsonl_file(path, max_bytes)
         return
+    if is_warc(path):
+        yield from from_warc(path, max_bytes)
+        return
     try:
         raw = _read(path, max_bytes)
+        if path.suffix.lower() in FEED_SUFFIXES or is_listing(raw):
+            yield from from_feed_file(path, raw, max_bytes, warn)
+            return
         make = article_from_html if _is_html(path, raw) else article_from_text
         yield make(raw, id=path.stem, origin=str(path))
     except InputError as err:
