@@ -93,6 +93,7 @@ def isolated_knowledge_base(tmp_path_factory, monkeypatch):
     """Never read or write the user's own fact-check knowledge base or caches; never reach a model hub."""
     home = tmp_path_factory.mktemp("presslens-home")
     monkeypatch.setenv("PRESSLENS_KB", str(home / "factchecks.sqlite"))
+    monkeypatch.setenv("PRESSLENS_DB", str(home / "presslens.db"))  # nor the user's corpus store
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # the technique tagger's ONNX export (built at first use, ~90 MB): once for the whole session, not per test

@@ -1,0 +1,302 @@
+"""The same claim in different articles, by different speakers or in other words: one claim cluster.
+
+A new claim joins the most similar existing cluster when the two are the same claim by this test, else it starts
+a cluster of its own:
+- their numbers agree (a claim of 40 tanks is not a claim of 400 tanks; claims without numbers pass);
+- and their meaning is close: cosine of all-MiniLM-L6-v2 sentence embeddings ≥ ``COSINE`` (the ``semantic``
+  extra), or, without the encoder, the Jaccard overlap of their content terms ≥ ``JACCARD``.
+The thresholds were calibrated on PolitiFact claims known to restate one verified claim (``python -m
+presslens.corpus.calibrate``, docs/evaluation.md). Candidates are found by shared rare terms (``cluster_terms``),
+so a new claim is compared with tens of clusters, not all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlalchemy import Connection, func, select
+
+from presslens.store import new_id, schema
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+COSINE = 0.72
+JACCARD = 0.5
+MAX_POSTINGS = 20_000  # a term in more clusters than this is too common to find candidates with
+CANDIDATE_TERMS = 5
+MAX_CANDIDATES = 200
+
+_STOP = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "said",
+        "same",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "told",
+        "added",
+        "according",
+        "say",
+        "stated",
+        "claimed",
+    ]
+)
+_WORD = re.compile(r"[a-z][a-z'-]+|\d[\d,.]*")
+_NUMBER = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|per cent|thousand|million|billion|trillion)?"
+    r"|\b(a|one|two|three|four|five|six|seven|eight|nine|ten|a few) (hundred|thousand|million|billion)\b",
+    re.I,
+)
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2}
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SMALL |= {"ten": 10}
+
+
+def terms(text: str) -> list[str]:
+    """Content terms, crudely stemmed (a plural's "s" dropped), in order of first appearance."""
+    out: dict[str, None] = {}
+    for w in _WORD.findall(text.lower().replace("\u2019", "'")):
+        if w[0].isdigit() or w in _STOP or len(w) < 3:
+            continue
+        w = w.removesuffix("'s")
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out[w] = None
+    return list(out)
+
+
+def numbers(text: str) -> set[float]:
+    """The quantities a claim states: "100,000", "a hundred thousand" and "100 thousand" are one number."""
+    found: set[float] = set()
+    for m in _NUMBER.finditer(text):
+        if m.group(1):
+            try:
+                value = float(m.group(1).replace(",", ""))
+            except ValueError:
+                continue
+            scale = (m.group(2) or "").lower()
+            if 1900 <= value <= 2100 and not scale:
+                continue  # a year is when, not how many
+            found.add(round(value * _SCALE.get(scale, 1.0), 6))
+        elif m.group(3):
+            word = m.group(3).lower()
+            found.add(float(_SMALL.get(word, 3)) * _SCALE[m.group(4).lower()])
+    return found
+
+
+def numbers_agree(a: set[float], b: set[float]) -> bool:
+    return not a or not b or bool(a & b)
+
+
+def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+@dataclass
+class ClaimText:
+    text: str
+    terms: list[str]
+    numbers: set[float]
+    vector: NDArray[np.float32] | None = None
+
+
+def same_claim(a: ClaimText, b: ClaimText) -> bool:
+    return numbers_agree(a.numbers, b.numbers) and similarity(a, b) >= (
+        COSINE if a.vector is not None and b.vector is not None else JACCARD
+    )
+
+
+def similarity(a: ClaimText, b: ClaimText) -> float:
+    if a.vector is not None and b.vector is not None:
+        return float(np.dot(a.vector, b.vector))
+    return jaccard(a.terms, b.terms)
+
+
+class Clusterer:
+    """Assigns claims to clusters inside a write transaction; ``encoder`` (optional) embeds claim texts."""
+
+    def __init__(self, encoder: Any | None = None) -> None:
+        self.encoder = encoder
+
+    def prepare(self, texts: list[str]) -> list[ClaimText]:
+        vectors: list[Any] = [None] * len(texts)
+        if self.encoder is not None and texts:
+            vectors = list(self.encoder.encode(texts))
+        return [ClaimText(t, terms(t), numbers(t), v) for t, v in zip(texts, vectors, strict=True)]
+
+    def assign(self, conn: Connection, claims: list[ClaimText]) -> list[int]:
+        return [self._assign_one(conn, c) for c in claims]
+
+    def _assign_one(self, conn: Connection, claim: ClaimText) -> int:
+        best, best_score = None, -1.0
+        for cid, other in self._candidates(conn, claim):
+            if same_claim(claim, other):
+                score = similarity(claim, other)
+                if score > best_score:
+                    best, best_score = cid, score
+        if best is not None:
+            return best
+        vector = claim.vector.astype(np.float16).tobytes() if claim.vector is not None else None
+        cid = new_id(
+            conn.execute(
+                schema.claim_clusters.insert().values(
+                    text=claim.text,
+                    terms=" ".join(claim.terms),
+                    numbers=" ".join(repr(n) for n in sorted(claim.numbers)),
+                    vector=vector,
+                )
+            )
+        )
+        if claim.terms:
+            conn.execute(schema.cluster_terms.insert(), [{"term": t[:64], "cluster_id": cid} for t in set(claim.terms)])
+        return int(cid)
+
+    def _candidates(self, conn: Connection, claim: ClaimText) -> list[tuple[int, ClaimText]]:
+        if not claim.terms:
+            return []
+        t = schema.cluster_terms.c
+        wanted = [w[:64] for w in claim.terms]
+        counts: dict[str, int] = dict(
+            conn.execute(select(t.term, func.count()).where(t.term.in_(wanted)).group_by(t.term)).all()
+        )
+        rare = sorted((w for w in counts if counts[w] <= MAX_POSTINGS), key=lambda w: counts[w])[:CANDIDATE_TERMS]
+        if not rare:
+            return []
+        hits = (
+            select(t.cluster_id, func.count().label("shared"))
+            .where(t.term.in_(rare))
+            .group_by(t.cluster_id)
+            .order_by(func.count().desc(), t.cluster_id.desc())
+            .limit(MAX_CANDIDATES)
+            .subquery()
+        )
+        c = schema.claim_clusters.c
+        rows = conn.execute(
+            select(c.id, c.text, c.terms, c.numbers, c.vector).join(hits, hits.c.cluster_id == c.id)
+        ).all()
+        out = []
+        for r in rows:
+            vector = np.frombuffer(r.vector, dtype=np.float16).astype(np.float32) if r.vector is not None else None
+            nums = {float(x) for x in r.numbers.split()}
+            out.append((int(r.id), ClaimText(r.text, r.terms.split(), nums, vector)))
+        return out

@@ -1,0 +1,187 @@
+"""Opening a store: a SQLite file (the default) or a PostgreSQL database, at the current schema version.
+
+Migrations are this module's ordered list ``MIGRATIONS`` (version → function), a documented equivalent of Alembic
+for a schema that one package owns: the version is recorded in ``meta``; opening a store brings it up to date in
+one transaction and refuses a store written by a newer PressLens.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, select, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+
+from presslens.errors import PressLensError
+from presslens.store import schema
+
+FTS_TABLES = {"quotes": "text", "claims": "text", "versions": "title, text"}  # full-text search over these
+
+
+class StoreError(PressLensError):
+    """The store cannot be opened or written: a one-line reason for the user."""
+
+
+def default_db() -> Path:
+    """``$PRESSLENS_DB``, else ``presslens.db`` beside the fact-check knowledge base's default file."""
+    if os.environ.get("PRESSLENS_DB"):
+        return Path(os.environ["PRESSLENS_DB"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "presslens" / "presslens.db"
+
+
+def engine_url(db: str | Path | None) -> str:
+    """A SQLAlchemy URL for what a user typed: a file path (SQLite) or a ``postgresql://`` URL."""
+    if db is None:
+        db = default_db()
+    db = str(db)
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if "://" in db:
+        return db  # a SQLAlchemy URL given as such (postgresql+psycopg://, sqlite:///...)
+    path = Path(db).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def open_engine(db: str | Path | None = None, *, create: bool = True) -> Engine:
+    """An engine on the store at ``db``, its schema created or migrated (``create=False``: it must exist)."""
+    url = engine_url(db)
+    try:
+        if url.startswith("sqlite"):
+            path = url.removeprefix("sqlite:///")
+            if not create and not Path(path).exists():
+                raise StoreError(f"no store at {path} (run presslens ingest first, or pass --db)")
+            engine = create_engine(url, connect_args={"timeout": 60})
+            _sqlite_pragmas(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise StoreError(
+            f"{_redact(url)}: a driver is missing ({exc}); for PostgreSQL: pip install 'presslens[postgres]'"
+        ) from None
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL or file: {_redact(url)} ({exc})") from None
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        raise StoreError(f"cannot open the store {_redact(url)}: {str(exc.orig).strip().splitlines()[0]}") from None
+    return engine
+
+
+def _redact(url: str) -> str:
+    """A URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        cred, host = rest.rsplit("@", 1)
+        return f"{scheme}://{cred.split(':', 1)[0]}@{host}"
+    return url
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    """WAL (queries read while an ingest writes), a long busy wait (two ingests take turns), foreign keys on,
+    and transactions begun by SQLAlchemy rather than by the driver (so that a write transaction locks at its
+    first statement, the lock-row update in ``write_lock``)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise StoreError("the store did not return the new row's id")
+    return int(key[0])
+
+
+def write_lock(conn: Connection) -> None:
+    """Serialise writers: the first statement of every write transaction updates one row, which takes SQLite's
+    write lock (other writers wait, up to the busy timeout) and a PostgreSQL row lock (likewise)."""
+    conn.execute(schema.meta.update().where(schema.meta.c.key == "lock").values(value="1"))
+
+
+def schema_version(conn: Connection) -> int | None:
+    if not conn.dialect.has_table(conn, "meta"):
+        return None
+    row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else None
+
+
+def _create(conn: Connection) -> None:
+    schema.metadata.create_all(conn, checkfirst=True)
+    for table, columns in FTS_TABLES.items():
+        if is_sqlite(conn):
+            conn.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts USING fts5({columns}, content='{table}', "
+                "content_rowid='id', tokenize='porter unicode61')"
+            )
+        else:
+            vector = " || ' ' || ".join(f"coalesce({c.strip()}, '')" for c in columns.split(","))
+            conn.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS ix_{table}_fts ON {table} USING gin (to_tsvector('english', {vector}))"
+            )
+    conn.execute(schema.meta.insert().values(key="lock", value="0"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create}
+
+
+def migrate(engine: Engine) -> None:
+    """Create the schema, or bring it to ``SCHEMA_VERSION``; one transaction, one process at a time."""
+    with engine.connect() as conn:
+        version = schema_version(conn)
+    if version == schema.SCHEMA_VERSION:
+        return
+    with engine.begin() as conn:
+        if not is_sqlite(conn):
+            conn.execute(text("SELECT pg_advisory_xact_lock(4151)"))  # two first ingests: one creates
+        else:
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS _presslens_migrating (x INTEGER)")  # takes the lock
+        version = schema_version(conn) or 0
+        if version > schema.SCHEMA_VERSION:
+            raise StoreError(
+                f"this store has schema version {version}, newer than this PressLens knows "
+                f"({schema.SCHEMA_VERSION}): upgrade PressLens"
+            )
+        for target in range(version + 1, schema.SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+        if is_sqlite(conn):
+            conn.exec_driver_sql("DROP TABLE IF EXISTS _presslens_migrating")
+        values = {"key": "schema_version", "value": str(schema.SCHEMA_VERSION)}
+        if version:
+            conn.execute(
+                schema.meta.update().where(schema.meta.c.key == "schema_version").values(value=values["value"])
+            )
+        else:
+            conn.execute(schema.meta.insert().values(**values))
+
+
+__all__ = [
+    "SQLAlchemyError",
+    "StoreError",
+    "default_db",
+    "engine_url",
+    "is_sqlite",
+    "new_id",
+    "open_engine",
+    "write_lock",
+]
