@@ -77,10 +77,13 @@ def detect_claims(analysis: Analysis, doc: Doc, models: ClaimModels | None = Non
     for c, p in zip(cands, ranker.score(X_rank), strict=True):
         c.score = p * QUESTION_DAMPING if is_question(text, c) else p
     kept = [i for i, c in enumerate(cands) if c.score >= ranker.threshold or i in disputed]
-    groups = same_claim_groups(text, doc, [cands[i] for i in kept])
+    # Grouped over every candidate, so that a listed claim's other mentions (a direct quote scored just under the
+    # threshold, its paraphrase over it) stay its mentions; groups without a listed member are left out.
+    listed = set(kept)
+    groups = [g for g in same_claim_groups(text, doc, cands) if listed.intersection(g)]
     claims: list[tuple[Claim, list[int]]] = []
     for group in groups:
-        members = sorted((kept[g] for g in group), key=lambda i: cands[i].start)
+        members = sorted(group, key=lambda i: cands[i].start)
         best = max(members, key=lambda i: cands[i].score)
         c = cands[members[0]]  # the claim's own span: its first mention
         claim = Claim(
