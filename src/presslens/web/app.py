@@ -58,8 +58,8 @@ class Settings:
 class AnalyseRequest(BaseModel):
     """An article to analyse: plain ``text`` or an ``html`` page, with optional metadata."""
 
-    text: str | None = Field(None, max_length=MAX_TEXT_CHARS)
-    html: str | None = Field(None, max_length=MAX_UPLOAD_BYTES)
+    text: str | None = Field(None, description=f"at most {MAX_TEXT_CHARS:,} characters")
+    html: str | None = Field(None, description=f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     title: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=2000)
     date: str | None = Field(None, max_length=40)
@@ -363,6 +363,8 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
             _check_token(settings, token)
         if req.text and len(req.text) > MAX_TEXT_CHARS:
             raise HTTPProblem(413, f"the text is longer than {MAX_TEXT_CHARS:,} characters")
+        if req.html and len(req.html.encode("utf-8", "replace")) > MAX_UPLOAD_BYTES:
+            raise HTTPProblem(413, f"the page is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         meta = {"url": req.url or None, "date": req.date or None, "source": req.source or None}
         body = req.html if req.html else req.text
         if not body or not body.strip():
@@ -400,7 +402,7 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
 
     @app.post("/analyse", response_class=HTMLResponse, include_in_schema=False)
     def analyse_submit(
-        text: Annotated[str, Form(max_length=MAX_TEXT_CHARS + 10_000)] = "",
+        text: Annotated[str, Form()] = "",
         file: Annotated[UploadFile | None, File()] = None,
         title: Annotated[str, Form(max_length=500)] = "",
         url: Annotated[str, Form(max_length=2000)] = "",

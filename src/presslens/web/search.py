@@ -231,7 +231,7 @@ def search(conn: Connection, s: Search) -> dict[str, Any]:
 
 def _article_spans(conn: Connection, rows: list[dict[str, Any]], q: str) -> None:
     """Each article hit's first occurrence of a searched word (its span, for the link) and a snippet."""
-    texts = dict(conn.execute(select(V.id, V.text).where(V.id.in_([r["id"] for r in rows])))) if rows else {}
+    texts = dict(conn.execute(select(V.id, V.text).where(V.id.in_([r["id"] for r in rows]))).all()) if rows else {}
     words = [w for w in _words(q) if len(w) > 1] or _words(q)
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.I) if words else None
     for r in rows:

@@ -1,0 +1,449 @@
+"""The web app (presslens serve) through its HTTP interface: every page and /api endpoint, the write token,
+hostile strings from articles and fact-check records, limits, and the security headers; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed (pip install -e '.[web]')")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from conftest import ARTICLES, REPO, run_cli  # noqa: E402
+
+TOKEN = "test-write-token-0123456789"
+OUTLETS = ("Example Wire", "Daily Example", "Example Post")
+XSS = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+SQL = "'; DROP TABLE quotes; --"
+HOSTILE_TEXT = (
+    f"{XSS} Minister speaks\n\n"
+    f'LONDON — Finance minister Robert Smith said on Monday that "{XSS} taxes will rise by 5 percent next year."\n\n'
+    f'"We will never accept {IMG} or javascript:alert(3) in our budget," Smith told reporters.\n\n'
+    f"Opposition leader Jane Doe denied that taxes would rise, calling the claim {SQL} nonsense.\n"
+)
+HOSTILE_ARTICLE = {
+    "id": f"hostile-{XSS}",
+    "title": f"{XSS} Minister {IMG} speaks",
+    "text": HOSTILE_TEXT,
+    "url": "javascript:alert(1)",
+    "date": "2026-11-30",
+    "source": f"Evil {IMG} Times",
+    "author": SQL,
+}
+HOSTILE_FACT_CHECK = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "javascript:alert(1)",
+    "datePublished": "2026-11-30",
+    "claimReviewed": f"{XSS} Taxes will rise by 5 percent next year",
+    "headline": f"{IMG} headline",
+    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": f"Robert {IMG} Smith"}},
+    "author": {"@type": "Organization", "name": f"{IMG} desk"},
+    "reviewRating": {"@type": "Rating", "alternateName": f"<b>False</b>{XSS}"},
+}
+
+
+def corpus_jsonl(path: Path, hostile: bool = True) -> Path:
+    """The example articles with dates and outlets (so that the charts have something to show), plus one
+    article made of hostile strings."""
+    records = []
+    texts = [REPO / "examples" / "kremlin-interview.txt", *sorted(ARTICLES.glob("*.txt"))]
+    for i, f in enumerate(texts):
+        records.append(
+            {
+                "id": f.stem,
+                "text": f.read_text(encoding="utf-8"),
+                "url": f"https://example.org/news/{f.stem}",
+                "date": f"2026-11-{20 + i % 8:02d}",
+                "source": OUTLETS[i % len(OUTLETS)],
+            }
+        )
+    if hostile:
+        records.append(HOSTILE_ARTICLE)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def build_store(folder: Path, db: str | None = None, hostile: bool = True) -> tuple[str, Path]:
+    """A store (SQLite in ``folder`` unless ``db`` names one) of the examples and a knowledge base (the example
+    fact-checks and a hostile one) that its claims were matched against; returns (db, kb)."""
+    from presslens.corpus import ingest
+    from presslens.options import Options
+
+    folder.mkdir(parents=True, exist_ok=True)
+    kb = folder / "factchecks.sqlite"
+    if not kb.exists():
+        hostile_fc = folder / "hostile-factcheck.json"
+        hostile_fc.write_text(json.dumps([HOSTILE_FACT_CHECK]), encoding="utf-8")
+        sources = [str(REPO / "examples" / "factchecks.json")] + ([str(hostile_fc)] if hostile else [])
+        assert run_cli("factchecks", "import", *sources, "--kb", str(kb)).returncode == 0
+    db = db or str(folder / "corpus.db")
+    sources = [
+        str(corpus_jsonl(folder / "corpus.jsonl", hostile)),
+        *map(str, sorted((REPO / "examples" / "feed").glob("*.html"))),
+    ]
+    report = ingest(sources, db, options=Options(fast=True, workers=1, kb=str(kb)))
+    assert report.failed == 0, report.errors
+    return db, kb
+
+
+@pytest.fixture(scope="session")
+def sqlite_store(tmp_path_factory) -> tuple[str, Path]:
+    return build_store(tmp_path_factory.mktemp("web-sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_server, sqlite_store, tmp_path_factory) -> tuple[str, Path]:
+    name = f"web_{uuid.uuid4().hex[:10]}"
+    url = pg_server.create_database(name)
+    db, _ = build_store(tmp_path_factory.mktemp("web-pg"), url)
+    yield db, sqlite_store[1]
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def store(request) -> tuple[str, Path]:
+    return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "pg_store")
+
+
+def make_client(db: str, kb: Path, token: str | None = TOKEN, **kw) -> TestClient:
+    from presslens.options import Options
+    from presslens.web import create_app
+
+    app = create_app(db, kb, write_token=token, options=Options(fast=True, kb=str(kb)), **kw)
+    return TestClient(app)
+
+
+@pytest.fixture(scope="session")
+def client(store) -> TestClient:
+    with make_client(*store) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def ids(client) -> dict[str, int]:
+    """A speaker, a claim cluster and an article of the store, the hostile ones among them."""
+    d = client.get("/api/dashboard").json()
+    hostile = client.get("/api/search", params={"kind": "articles", "q": "budget"}).json()["hits"]
+    assert hostile, "the hostile article is not found by its words"
+    claims = client.get("/api/search", params={"kind": "claims", "q": "taxes rise percent"}).json()["hits"]
+    assert claims
+    smith = client.get("/api/speakers", params={"name": "Smith"}).json()
+    return {
+        "speaker": d["top_speakers"][0]["id"],
+        "claim": d["top_claims"][0]["cluster"],
+        "article": client.get("/api/search", params={"kind": "articles", "q": "Peskov"}).json()["hits"][0]["id"],
+        "hostile_article": hostile[0]["id"],
+        "hostile_claim": claims[0]["cluster"],
+        "hostile_speaker": smith[0]["id"] if smith else d["top_speakers"][0]["id"],
+    }
+
+
+def pages(ids: dict[str, int]) -> list[str]:
+    return [
+        "/",
+        "/?since=2026-11-21&until=2026-11-25",
+        "/search",
+        "/search?q=Peskov",
+        "/search?kind=claims&disputed=yes",
+        "/search?kind=articles&q=taxes",
+        "/speakers",
+        "/speakers?name=pesk",
+        f"/speaker/{ids['speaker']}",
+        f"/speaker/{ids['hostile_speaker']}",
+        "/claims",
+        f"/claim/{ids['claim']}",
+        f"/claim/{ids['hostile_claim']}",
+        f"/article/{ids['article']}",
+        f"/article/{ids['hostile_article']}?start=10&end=40",
+        "/analyse",
+        "/factchecks",
+        f"/factchecks?q={XSS}taxes",
+        "/docs",
+    ]
+
+
+def apis(ids: dict[str, int]) -> list[str]:
+    return [
+        "/api/dashboard",
+        "/api/dashboard?since=2026-11-21&until=2026-11-25&top=3",
+        "/api/search?q=Peskov",
+        "/api/search?kind=claims&fact_checked=yes",
+        "/api/search?kind=articles&technique=Loaded_Language",
+        "/api/speakers",
+        "/api/speakers?name=Smith",
+        f"/api/speakers/{ids['speaker']}",
+        "/api/claims",
+        f"/api/claims/{ids['claim']}",
+        f"/api/articles/{ids['article']}",
+        f"/api/articles/{ids['hostile_article']}",
+        "/api/factchecks",
+        "/api/factchecks?q=taxes",
+        "/openapi.json",
+    ]
+
+
+def test_every_page_and_endpoint_answers(client, ids):
+    for path in pages(ids):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:500])
+        assert r.headers["content-type"].startswith("text/html"), path
+    for path in apis(ids):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:500])
+        assert r.headers["content-type"] == "application/json", path
+        r.json()
+
+
+def test_openapi_lists_every_api_endpoint_and_docs_need_no_cdn(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/dashboard", "/api/search", "/api/speakers/{speaker_id}", "/api/claims/{cluster_id}",
+                 "/api/articles/{version_id}", "/api/analyse", "/api/factchecks", "/api/factchecks/import"):  # fmt: skip
+        assert path in spec["paths"], path
+    docs = client.get("/docs").text
+    assert "/api/search" in docs and "cdn" not in docs.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', docs)  # nothing loaded from elsewhere
+
+
+def test_pages_load_nothing_from_elsewhere_and_carry_the_csp(client, ids):
+    for path in [*pages(ids), *apis(ids), "/static/app.js", "/static/chart.umd.min.js", "/nope", "/api/nope"]:
+        r = client.get(path)
+        csp = r.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0], path
+        assert r.headers.get("x-content-type-options") == "nosniff", path
+        if r.headers["content-type"].startswith("text/html"):
+            assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)", r.text), (path, "inline script")
+            assert not re.search(r'(src|href)="(https?:)?//(?!example\.org)', r.text), path
+
+
+def test_dashboard_counts_and_charts(client):
+    d = client.get("/api/dashboard").json()
+    counts = d["counts"]
+    assert counts["articles"] == 15 and counts["outlets"] >= 4 and counts["quotes"] > 50
+    assert sum(r["articles"] for r in d["articles_per_day"]) == counts["articles"]
+    assert any(s["name"] == "Dmitry Peskov" for s in d["top_speakers"][:3])
+    assert d["prevalence"]["outlets"] and d["prevalence"]["frames"]["labels"]
+    page = client.get("/").text
+    assert page.count("<canvas") >= 3 and "Dmitry Peskov" in page and "chart.umd.min.js" in page
+    narrow = client.get("/api/dashboard", params={"since": "2026-11-21", "until": "2026-11-21"}).json()
+    assert sum(r["articles"] for r in narrow["articles_per_day"]) < counts["articles"]
+
+
+def test_search_facets_pages_and_links_to_the_span(client):
+    r = client.get("/api/search", params={"q": "troops", "per_page": 2}).json()
+    assert r["total"] >= 3 and len(r["hits"]) == 2 and r["pages"] >= 2
+    page2 = client.get("/api/search", params={"q": "troops", "per_page": 2, "page": 2}).json()
+    assert {h["id"] for h in page2["hits"]}.isdisjoint(h["id"] for h in r["hits"])
+    assert {f["value"] for f in r["facets"]["outlet"]} and r["facets"]["quote_kind"]
+    outlet = r["facets"]["outlet"][0]
+    narrowed = client.get("/api/search", params={"q": "troops", "outlet": outlet["value"]}).json()
+    assert narrowed["total"] == outlet["count"]
+    hit = r["hits"][0]
+    article = client.get(f"/api/articles/{hit['version']}").json()
+    assert article["analysis"]["text"][hit["start"] : hit["end"]] == hit["text"]
+    html = client.get("/search", params={"q": "troops"}).text
+    assert f'href="/article/{hit["version"]}?start={hit["start"]}&amp;end={hit["end"]}#hit"' in html
+    shown = client.get(f"/article/{hit['version']}", params={"start": hit["start"], "end": hit["end"]}).text
+    assert 'id="hit"' in shown
+    disputed = client.get("/api/search", params={"kind": "claims", "disputed": "yes"}).json()
+    assert disputed["total"] > 0 and all(h["disputed"] for h in disputed["hits"])
+    checked = client.get("/api/search", params={"kind": "claims", "fact_checked": "yes"}).json()
+    assert checked["total"] > 0
+    peskov = client.get("/api/speakers", params={"name": "Peskov"}).json()[0]
+    by_id = client.get("/api/search", params={"speaker_id": peskov["id"]}).json()
+    assert by_id["total"] == peskov["quotes"]
+    assert client.get("/api/search", params={"since": "yesterday"}).status_code == 400
+    assert client.get("/api/search", params={"kind": "tables"}).status_code == 400
+
+
+def test_speaker_claim_and_article_pages_link_to_each_other(client):
+    peskov = client.get("/api/speakers", params={"name": "Peskov"}).json()[0]
+    sp = client.get(f"/api/speakers/{peskov['id']}").json()
+    assert sp["speaker"]["name"] == "Dmitry Peskov" and sp["quote_count"] == peskov["quotes"]
+    assert sp["timeline"] and len(sp["outlets"]) >= 2 and sp["claims"]
+    page = client.get(f"/speaker/{peskov['id']}").text
+    cluster = sp["claims"][0]["cluster"]
+    assert f'href="/claim/{cluster}"' in page
+    claim = client.get(f"/api/claims/{cluster}").json()
+    assert claim["mentions"] and claim["cluster"]["id"] == cluster
+    version = claim["mentions"][0]["version"]
+    assert f'href="/article/{version}?start=' in client.get(f"/claim/{cluster}").text
+    art = client.get(f"/article/{version}").text
+    assert f'href="/speaker/{peskov["id"]}"' in art and f'href="/claim/{cluster}"' in art
+    assert 'data-layer="quotes"' in art and "/static/report.js" in art  # the report, its layers and script
+
+
+def test_claim_page_shows_fact_checks_with_safe_links(client):
+    checked = client.get("/api/search", params={"kind": "claims", "fact_checked": "yes"}).json()["hits"]
+    cluster = next(h["cluster"] for h in checked if "Donbas" in h["text"])
+    d = client.get(f"/api/claims/{cluster}").json()
+    assert d["fact_checks"] and d["fact_checks"][0]["rating"]
+    page = client.get(f"/claim/{cluster}").text
+    assert 'href="https://example.org/factchecks/' in page
+
+
+def test_unknown_things_are_404(client):
+    for path in ("/speaker/999999", "/claim/999999", "/article/999999", "/api/speakers/999999", "/api/claims/999999"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/speaker/abc").status_code == 400
+    assert client.get("/api/speakers/abc").status_code == 422
+
+
+# -- hostile input --------------------------------------------------------------------------------------------
+def _assert_inert(path: str, body: str) -> None:
+    assert XSS not in body, (path, "raw <script> from the data")
+    assert "<img src=x" not in body, (path, "raw <img> from the data")
+    assert "<b>False</b>" not in body, (path, "raw markup from a rating")
+    assert not re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", body, re.I), (path, "javascript: link")
+
+
+def test_hostile_strings_are_escaped_on_every_page(client, ids):
+    for path in pages(ids):
+        r = client.get(path)
+        _assert_inert(path, r.text)
+    # the hostile article's page shows its words, escaped
+    art = client.get(f"/article/{ids['hostile_article']}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in art
+    assert 'href="javascript:' not in art
+    fc = client.get("/factchecks").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Taxes will rise" in fc
+
+
+def test_hostile_strings_come_back_as_json_data(client, ids):
+    d = client.get(f"/api/articles/{ids['hostile_article']}").json()
+    assert d["article"]["title"] == HOSTILE_ARTICLE["title"] and d["article"]["url"] == "javascript:alert(1)"
+    fc = client.get("/api/factchecks", params={"q": "taxes percent"}).json()
+    assert any(r["claim_reviewed"] == HOSTILE_FACT_CHECK["claimReviewed"] for r in fc["records"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": SQL},
+        {"q": '" OR 1=1 --'},
+        {"q": 'NEAR("a" "b") AND * OR ^'},
+        {"q": XSS},
+        {"speaker": "%' OR 1=1 --"},
+        {"speaker": "_"},
+        {"outlet": "' OR '1'='1"},
+        {"technique": "x' OR 'a'='a"},
+        {"quote_kind": "direct' --"},
+        {"kind": "claims", "q": SQL, "speaker": "%"},
+        {"kind": "articles", "q": "budget", "outlet": f"Evil {IMG} Times"},
+    ],
+)
+def test_injection_strings_in_search_are_only_words(client, params):
+    before = client.get("/api/dashboard").json()["counts"]
+    r = client.get("/api/search", params=params)
+    assert r.status_code == 200, r.text
+    hits = r.json()
+    if "outlet" in params and "Evil" not in params["outlet"] or "technique" in params or "quote_kind" in params:
+        assert hits["total"] == 0  # a filter value is compared, never executed
+    if params.get("speaker") == "%' OR 1=1 --":
+        assert hits["total"] == 0
+    page = client.get("/search", params=params)
+    assert page.status_code == 200
+    _assert_inert("/search", page.text)
+    assert client.get("/api/dashboard").json()["counts"] == before  # nothing dropped
+
+
+def test_hostile_outlet_filter_finds_its_article(client):
+    r = client.get("/api/search", params={"kind": "articles", "outlet": HOSTILE_ARTICLE["source"]}).json()
+    assert r["total"] == 1
+
+
+# -- writing --------------------------------------------------------------------------------------------------
+def test_a_read_only_server_refuses_writes(sqlite_store):
+    with make_client(*sqlite_store, token=None) as c:
+        r = c.post("/api/factchecks/import", files={"file": ("x.json", b"[]")}, headers={"X-PressLens-Token": "x"})
+        assert r.status_code == 403 and "read-only" in r.json()["detail"]
+        r = c.post("/api/analyse", json={"text": "Hello world said Bob.", "save": True})
+        assert r.status_code == 403
+        assert "disabled" in c.get("/analyse").text
+
+
+def test_the_write_token_is_required_to_write(client, tmp_path):
+    record = dict(
+        HOSTILE_FACT_CHECK, claimReviewed=f"{IMG} The moon is made of cheese", url="https://example.org/fc/moon"
+    )
+    files = {"file": ("moon.json", json.dumps(record).encode())}
+    assert client.post("/api/factchecks/import", files=files).status_code == 401
+    r = client.post("/api/factchecks/import", files=files, headers={"Authorization": "Bearer wrong-token-000000"})
+    assert r.status_code == 403
+    r = client.post("/factchecks/import", files=files, data={"token": "wrong"})
+    assert r.status_code == 403 and "wrong write token" in r.text
+    r = client.post("/api/factchecks/import", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200, r.text
+    assert r.json()["added"] + r.json()["unchanged"] == 1
+    page = client.post("/factchecks/import", files=files, data={"token": TOKEN})
+    assert page.status_code == 200 and "1 unchanged" in page.text
+    found = client.get("/factchecks", params={"q": "moon cheese"}).text
+    assert "The moon is made of cheese" in found and 'href="https://example.org/fc/moon"' in found
+    _assert_inert("/factchecks", found)
+
+
+def test_sizes_are_limited(client):
+    from presslens.web.security import MAX_BODY_BYTES, MAX_TEXT_CHARS
+
+    r = client.post("/api/analyse", json={"text": "a " * (MAX_TEXT_CHARS // 2 + 1)})
+    assert r.status_code == 413
+    r = client.post(
+        "/api/factchecks/import",
+        content=b"x" * 10,
+        headers={"content-length": str(MAX_BODY_BYTES + 1), "content-type": "application/json"},
+    )
+    assert r.status_code == 413
+    big = b"x" * (20 * 1024 * 1024 + 1)
+    r = client.post("/api/factchecks/import", files={"file": ("big.json", big)}, headers={"X-PressLens-Token": TOKEN})
+    assert r.status_code == 413
+
+
+def test_analyse_saves_with_the_token_and_stops_at_the_time_limit(sqlite_store):
+    text = (ARTICLES / "interview.txt").read_text(encoding="utf-8")
+    with make_client(*sqlite_store, analysis_timeout=120) as c:
+        r = c.post("/api/analyse", json={"text": text, "source": "Pasted Daily", "date": "2026-12-01"})
+        assert r.status_code == 200, r.text
+        out = r.json()
+        assert out["stored_version"] is None and out["analysis"]["quotes"]
+        assert c.post("/api/analyse", json={"text": text, "save": True}).status_code == 401
+        r = c.post(
+            "/api/analyse",
+            json={"text": text, "save": True, "source": "Pasted Daily"},
+            headers={"X-PressLens-Token": TOKEN},
+        )
+        assert r.status_code == 200, r.text
+        version = r.json()["stored_version"]
+        assert version and c.get(f"/article/{version}").status_code == 200
+        assert c.get("/api/search", params={"kind": "articles", "outlet": "Pasted Daily"}).json()["total"] == 1
+        form = c.post("/analyse", data={"text": f"{XSS} said nothing. " + text})
+        assert form.status_code == 200 and 'data-layer="quotes"' in form.text
+        _assert_inert("/analyse", form.text)
+        c.app.state.analyser.timeout = 0.001
+        r = c.post("/api/analyse", json={"text": text})
+        assert r.status_code == 504 and "stopped" in r.json()["detail"]
+        assert c.post("/api/analyse", json={"text": "   "}).status_code == 400
+
+
+def test_serve_refuses_a_missing_store_and_warns_on_a_public_address(tmp_path, monkeypatch):
+    r = run_cli("serve", "--db", str(tmp_path / "none.db"))
+    assert r.returncode == 1 and "no store" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("serve", "--db", str(tmp_path / "none.db"), "--write-token", "short")
+    assert r.returncode == 1 and "too short" in r.stderr
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    from presslens.store import open_engine
+
+    open_engine(tmp_path / "s.db").dispose()
+    r = run_cli("serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0")
+    assert r.returncode == 0 and "WARNING" in r.stderr and "without a write token" in r.stderr
+    assert calls[-1]["host"] == "0.0.0.0"
+    r = run_cli("serve", "--db", str(tmp_path / "s.db"))
+    assert r.returncode == 0 and "WARNING" not in r.stderr and calls[-1]["host"] == "127.0.0.1"
