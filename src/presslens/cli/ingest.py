@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 import time
+from typing import TYPE_CHECKING
 
 from presslens.cli.common import log
 from presslens.terminal import safe_for_terminal
+
+if TYPE_CHECKING:
+    from presslens.corpus import IngestReport
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +48,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="with --reanalyze: only articles with FIELD=VALUE (or !=, <, >, <=, >=; fields outlet, day, url, "
         "genre, model), repeatable",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress line (shown on a terminal only: articles done, articles/s and, when the inputs can be "
+        "counted, the ETA)",
+    )
     p.set_defaults(func=run, only=None, accurate=False, accurate_model=None, all_spans=False, spacy_model=None)
     p.set_defaults(match_threshold=0.5, match_top=3)
 
@@ -68,15 +79,19 @@ def run(args: argparse.Namespace) -> int:
         raise OptionsError("--where goes with --reanalyze")
     options = options_from(args, n_articles=100)
     show = not args.no_progress and sys.stderr.isatty()
+    t0 = time.perf_counter()
+    total: list[int | None] = [None]  # filled in by a thread, so that counting never delays the ingest
+    if show and not args.reanalyze:
+        counter = threading.Thread(target=_estimate, args=(args.sources, total), daemon=True)
+        counter.start()
+        counter.join(0.5)  # most inputs are counted by then: the first line already shows the total
 
     def progress(r: IngestReport) -> None:
-        rate = r.stored / r.seconds if r.seconds else 0.0
-        sys.stderr.write(
-            f"\r{r.seen} articles: {r.stored} stored, {r.unchanged} unchanged, {r.failed} failed, {rate:.1f}/s   "
-        )
+        sys.stderr.write("\r" + progress_line(r, total[0], time.perf_counter() - t0, width=_width()))
         sys.stderr.flush()
 
-    t0 = time.time()
+    if show:
+        progress(IngestReport())
     report = ingest(
         args.sources,
         args.db,
@@ -87,8 +102,58 @@ def run(args: argparse.Namespace) -> int:
         progress=progress if show else None,
     )
     if show:
+        progress(report)
         sys.stderr.write("\n")
     for e in report.errors:
         log(f"presslens: skipped {safe_for_terminal(e)}")
-    log(f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed in {time.time() - t0:.1f} s")
+    log(
+        f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     return 1 if report.failed else 0
+
+
+def _estimate(sources: list[str], total: list[int | None]) -> None:
+    from presslens.ingest.count import estimate_count
+
+    try:
+        total[0] = estimate_count(sources)
+    except Exception:  # noqa: BLE001 - only the ETA is lost; the ingest reports bad inputs itself
+        total[0] = None
+
+
+def _width() -> int:
+    try:
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        columns = 0
+    return max(columns, 20) if columns else 80  # a pseudo-terminal may report 0 columns
+
+
+def progress_line(report: IngestReport, total: int | None, elapsed: float, *, width: int = 80) -> str:
+    """``120/480 articles (25%), 3.2 articles/s, ETA 1:52 (100 stored, 15 unchanged, 5 failed)``, fitted to
+    ``width`` (padded, to overwrite a longer line; cut, so that it never wraps).
+
+    The rate is that of the articles analysed (stored or failed): unchanged ones are skipped before analysis, in
+    bursts, and counting them would promise a resumed ingest a far too early end. Only while every article so far
+    was skipped is the rate that of the skipping. Without a total, or once more articles turn out done than were
+    counted, there is no percentage and no ETA; before the first article, no rate."""
+    done, analysed = report.seen, report.stored + report.failed
+    left = total - done if total is not None and done <= total else None
+    parts = [
+        f"{done}/{total} articles ({100 * done // max(done + left, 1)}%)" if left is not None else f"{done} articles"
+    ]
+    rate = (analysed or done) / elapsed if done and elapsed > 0 else 0.0
+    if rate > 0:
+        parts.append(f"{rate:.1f} articles/s")
+        if left is not None:
+            parts.append(f"ETA {clock(left / rate)}")
+    line = ", ".join(parts) + f" ({report.stored} stored, {report.unchanged} unchanged, {report.failed} failed)"
+    return line[: width - 1].ljust(width - 1)
+
+
+def clock(seconds: float) -> str:
+    """0:07, 12:34, 1:02:03."""
+    s = max(0, round(seconds))
+    h, m = divmod(s // 60, 60)
+    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
