@@ -93,9 +93,18 @@ def build_store(folder: Path, db: str | None = None, hostile: bool = True) -> tu
     return db, kb
 
 
+def shared_sqlite_store(tmp_path_factory) -> tuple[str, Path]:
+    """One SQLite store for the session, shared by the API and the browser tests."""
+    folder = tmp_path_factory.getbasetemp() / "web-sqlite"
+    if not (folder / "done").exists():
+        build_store(folder)
+        (folder / "done").touch()
+    return str(folder / "corpus.db"), folder / "factchecks.sqlite"
+
+
 @pytest.fixture(scope="session")
 def sqlite_store(tmp_path_factory) -> tuple[str, Path]:
-    return build_store(tmp_path_factory.mktemp("web-sqlite"))
+    return shared_sqlite_store(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -404,9 +413,13 @@ def test_sizes_are_limited(client):
     assert r.status_code == 413
 
 
-def test_analyse_saves_with_the_token_and_stops_at_the_time_limit(sqlite_store):
+def test_analyse_saves_with_the_token_and_stops_at_the_time_limit(sqlite_store, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"  # this test writes: a copy of the shared store
+    shutil.copy(sqlite_store[0], db)
     text = (ARTICLES / "interview.txt").read_text(encoding="utf-8")
-    with make_client(*sqlite_store, analysis_timeout=120) as c:
+    with make_client(str(db), sqlite_store[1], analysis_timeout=120) as c:
         r = c.post("/api/analyse", json={"text": text, "source": "Pasted Daily", "date": "2026-12-01"})
         assert r.status_code == 200, r.text
         out = r.json()

@@ -21,6 +21,7 @@ V, Q, C, S = schema.versions.c, schema.quotes.c, schema.claims.c, schema.speaker
 FC, P, F = schema.fact_checks.c, schema.paragraph_techniques.c, schema.frames.c
 CURRENT = V.current.is_(True)
 NO_OUTLET = "(no outlet)"
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}  # not names (as written in a quote)
 PAGE_QUOTES = 200  # a speaker page lists at most this many quotes (the API takes ?limit=)
 
 
@@ -109,7 +110,8 @@ def speaker(conn: Connection, speaker_id: int, limit: int = PAGE_QUOTES) -> Row:
     if who is None:
         raise NotFound(f"no speaker {speaker_id}")
     n = schema.speaker_names.c
-    names = sorted(conn.execute(select(n.name).where(n.speaker_id == speaker_id)).scalars())
+    names = sorted(x for x in conn.execute(select(n.name).where(n.speaker_id == speaker_id)).scalars())
+    names = [x for x in names if x.lower() not in _PRONOUNS and not x.lower().startswith(("the ", "a ", "an "))]
     quotes = queries.speaker(conn, speaker_id)
     _add_versions(conn, quotes, Q.id, Q.version_id)
     days = Counter(r["day"] for r in quotes if r["day"])

@@ -26,6 +26,10 @@ def qs(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v is not None and v != ""})
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def label(name: str | None) -> str:
     return (name or "").replace("_", " ")
 
@@ -41,6 +45,7 @@ def environment() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["label"] = label
+    env.filters["plural"] = plural
     env.globals.update(qs=qs, TECHNIQUES=TECHNIQUES, DEFINITIONS=DEFINITIONS)
     return env
 
