@@ -2,11 +2,12 @@
 
 A new claim joins the most similar existing cluster when the two are the same claim by this test, else it starts
 a cluster of its own:
-- their numbers agree (a claim of 40 tanks is not a claim of 400 tanks; claims without numbers pass);
-- and their meaning is close: cosine of all-MiniLM-L6-v2 sentence embeddings ≥ ``COSINE`` (the ``semantic``
-  extra), or, without the encoder, the Jaccard overlap of their content terms ≥ ``JACCARD``.
-The thresholds were calibrated on PolitiFact claims known to restate one verified claim (``python -m
-presslens.corpus.calibrate``, docs/evaluation.md). Candidates are found by shared rare terms (``cluster_terms``),
+- their meaning is close: cosine of all-MiniLM-L6-v2 sentence embeddings ≥ ``COSINE`` (the ``semantic`` extra),
+  or, without the encoder, the Jaccard overlap of their content terms ≥ ``JACCARD``;
+- and nothing sets them apart (``sameclaim.vetoes``): their numbers conflict (40 tanks is not 400 tanks), one
+  negates the other, one says "rose" where the other says "fell", or they name different times.
+Measured on our gold pairs and PolitiFact restatements (``python benchmarks/eval_corpus_links.py``,
+docs/evaluation.md "Corpus links"). Candidates are found by shared rare terms (``cluster_terms``),
 so a new claim is compared with tens of clusters, not all of them.
 """
 
@@ -25,150 +26,44 @@ from presslens.store import new_id, schema
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-COSINE = 0.72
+COSINE = 0.70
 JACCARD = 0.5
 MAX_POSTINGS = 20_000  # a term in more clusters than this is too common to find candidates with
 CANDIDATE_TERMS = 5
 MAX_CANDIDATES = 200
 
 _STOP = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "out",
-        "over",
-        "own",
-        "said",
-        "same",
-        "says",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "told",
-        "added",
-        "according",
-        "say",
-        "stated",
-        "claimed",
-    ]
+    """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or
+    other our out over own said same says she should so some such than that the their them then there these they
+    this those through to too under until up very was we were what when where which while who whom why will with
+    would you your told added according say stated claimed""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z][a-z'-]+|\d[\d,.]*")
 _NUMBER = re.compile(
-    r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|per cent|thousand|million|billion|trillion)?"
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(%|percent|per cent|thousand|million|billion|trillion|bn|m|k)?(?![\w])"
     r"|\b(a|one|two|three|four|five|six|seven|eight|nine|ten|a few) (hundred|thousand|million|billion)\b",
     re.I,
 )
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2}
+_DAY_OF_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? (\d{1,2})\b|\b(\d{1,2}) (?:jan|feb|mar|apr|may|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
+    re.I,
+)
+_SCALE = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "hundred": 1e2,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
+}
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _SMALL |= {"ten": 10}
+_HUNDREDS = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine) hundred (thousand|million|billion)\b", re.I)
 
 
 def terms(text: str) -> list[str]:
@@ -187,6 +82,8 @@ def terms(text: str) -> list[str]:
 def numbers(text: str) -> set[float]:
     """The quantities a claim states: "100,000", "a hundred thousand" and "100 thousand" are one number."""
     found: set[float] = set()
+    text = _DAY_OF_MONTH.sub(" ", text)  # "April 9", "12 October": a date, not a quantity
+    text = _HUNDREDS.sub(lambda m: f"{_SMALL.get(m.group(1).lower(), 1) * 100} {m.group(2)}", text)
     for m in _NUMBER.finditer(text):
         if m.group(1):
             try:
@@ -221,9 +118,10 @@ class ClaimText:
 
 
 def same_claim(a: ClaimText, b: ClaimText) -> bool:
-    return numbers_agree(a.numbers, b.numbers) and similarity(a, b) >= (
-        COSINE if a.vector is not None and b.vector is not None else JACCARD
-    )
+    from presslens.corpus.sameclaim import vetoes
+
+    close = similarity(a, b) >= (COSINE if a.vector is not None and b.vector is not None else JACCARD)
+    return close and not vetoes(a, b)
 
 
 def similarity(a: ClaimText, b: ClaimText) -> float:

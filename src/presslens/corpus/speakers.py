@@ -24,76 +24,28 @@ from presslens.store import new_id, schema
 
 _DROP = re.compile(r"[^\w\s-]")
 ROLE_WORDS = frozenset(
-    [
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "senator",
-        "sen",
-        "minister",
-        "president",
-        "secretary",
-        "governor",
-        "gov",
-        "mayor",
-        "ceo",
-        "chief",
-        "adviser",
-        "advisor",
-        "ambassador",
-        "general",
-        "chairman",
-        "chairwoman",
-        "director",
-        "lawmaker",
-        "representative",
-        "rep",
-        "leader",
-        "speaker",
-        "prosecutor",
-        "judge",
-        "analyst",
-        "economist",
-        "professor",
-        "official",
-        "commander",
-        "candidate",
-        "premier",
-        "chancellor",
-        "envoy",
-        "diplomat",
-        "founder",
-        "executive",
-        "attorney",
-        "lawyer",
-        "coach",
-        "manager",
-        "deputy",
-        "prime",
-        "foreign",
-        "defence",
-        "defense",
-        "finance",
-        "health",
-        "interior",
-        "justice",
-        "kremlin",
-        "white",
-        "house",
-        "senate",
-        "congress",
-        "parliament",
-        "party",
-        "campaign",
-    ]
+    """spokesman spokeswoman spokesperson senator sen minister president secretary governor gov mayor ceo chief
+    adviser advisor ambassador general chairman chairwoman director lawmaker representative rep leader speaker
+    prosecutor judge analyst economist professor official commander candidate premier chancellor envoy diplomat
+    founder executive attorney lawyer coach manager deputy prime foreign defence defense finance health interior
+    justice kremlin white house senate congress parliament party campaign""".split()  # noqa: SIM905
 )
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _ALIASES = {"us": "united states", "u s": "united states", "usa": "united states", "uk": "united kingdom"}
 
 
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae"})
+# Family names that come first in Korean and Chinese names ("Kim Dae-ho", "Li Qiang"): the surname is the first word
+# of a name whose other part is one given name (hyphenated or a single word after it).
+FAMILY_FIRST = frozenset(
+    """kim lee park choi jung jeong kang cho yoon jang lim han shin seo kwon hwang ahn song yoo hong moon yang son
+    bae baek heo nam wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo xi""".split()  # noqa: SIM905
+)
+
+
 def normalise(name: str) -> str:
     """Lower case, accents and punctuation dropped, a leading "the" dropped: "the Kremlin's" → "kremlin"."""
-    s = unicodedata.normalize("NFKD", name)
+    s = unicodedata.normalize("NFKD", name.translate(_LETTERS))
     s = "".join(c for c in s if not unicodedata.combining(c)).lower().replace("'s", "").replace("\u2019s", "")
     s = " ".join(_DROP.sub(" ", s).split())
     s = s.removeprefix("the ")
@@ -102,9 +54,11 @@ def normalise(name: str) -> str:
 
 def person_parts(name: str) -> tuple[str | None, str]:
     """(first name or None, surname) of a person's name; initials and suffixes dropped."""
-    words = [w for w in normalise(name).replace("-", " ").split() if len(w) > 1 and w not in _SUFFIXES]
+    words = [w for w in normalise(name).split() if len(w) > 1 and w not in _SUFFIXES]
     if not words:
         return None, normalise(name)
+    if len(words) == 2 and words[0] in FAMILY_FIRST and "-" in words[1]:
+        return words[1], words[0]  # "Kim Dae-ho": Kim is the family name
     return (words[0] if len(words) > 1 else None), words[-1]
 
 
@@ -167,7 +121,7 @@ class SpeakerLinker:
         first, surname = person_parts(m.name)
         rows = self._people(surname)
         if first is not None:
-            same = [r for r in rows if r.first == first]
+            same = [r for r in rows if r.first == first or _romanised_alike(r, first, surname)]
             exact = [r for r in same if r.surname == surname]
             if exact or same:
                 return self._touch((exact or same)[0], m)
@@ -261,6 +215,21 @@ class SpeakerLinker:
         new = sorted(({m.name} | m.variants) - known)
         if new:
             self.conn.execute(schema.speaker_names.insert(), [{"speaker_id": sid, "name": x} for x in new])
+
+
+def _romanised_alike(row: _Row, first: str, surname: str) -> bool:
+    """ "Kim Soo-jin" and "Kim Su-jin": one Korean or Chinese given name in two romanisations (same consonants)."""
+
+    def skeleton(s: str) -> str:
+        return "".join(c for c in s if c.isalpha() and c not in "aeiouy")
+
+    return (
+        surname in FAMILY_FIRST
+        and row.surname == surname
+        and row.first is not None
+        and len(skeleton(first)) >= 2
+        and skeleton(row.first) == skeleton(first)
+    )
 
 
 def _ordinal(day: str) -> int:
