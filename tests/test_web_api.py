@@ -285,6 +285,7 @@ def test_speaker_claim_and_article_pages_link_to_each_other(client):
     assert f'href="/article/{version}?start=' in client.get(f"/claim/{cluster}").text
     art = client.get(f"/article/{version}").text
     assert f'href="/speaker/{peskov["id"]}"' in art and f'href="/claim/{cluster}"' in art
+    assert f'<span class="sw"></span><a href="/speaker/{peskov["id"]}">Dmitry Peskov</a>' in art  # in the report
     assert 'data-layer="quotes"' in art and "/static/report.js" in art  # the report, its layers and script
 
 

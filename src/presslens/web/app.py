@@ -349,7 +349,7 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
             "article.html",
             title=analysis.title or analysis.id,
             d=row,
-            report=report_section(analysis),
+            report=report_section(analysis, row["quote_speakers"]),
             hit=data.hit(analysis.text, start, end),
             body_class="report",
             **_common(settings, f"/api/articles/{version_id}", "search"),

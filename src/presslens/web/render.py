@@ -54,12 +54,26 @@ def page(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def report_section(analysis: Analysis) -> Markup:
+def report_section(analysis: Analysis, speaker_ids: dict[str, int] | None = None) -> Markup:
     """The article and its panel as ``presslens analyze --format html`` draws them (which escapes every piece of
-    the article), without that page's inline style and script: the app serves those as /static files."""
+    the article), without that page's inline style and script: the app serves those as /static files.
+
+    ``speaker_ids`` (quote id → stored speaker id) turns each speaker's name in the panel into a link to their page.
+    """
+    from html import escape
+
     from presslens.report.html import _article_section
 
     html = _article_section(analysis, 0)
+    linked: set[str] = set()
+    for q in analysis.quotes:
+        sid = (speaker_ids or {}).get(q.id)
+        if sid is None or q.speaker is None or q.speaker_label in linked:
+            continue
+        linked.add(q.speaker_label)
+        heading = f'<h3><span class="sw"></span>{escape(q.speaker_label)} <span'  # the whole name: then its type
+        link = f'<h3><span class="sw"></span><a href="/speaker/{int(sid)}">{escape(q.speaker_label)}</a> <span'
+        html = html.replace(heading, link, 1)
     return Markup(_BIDI.sub(lambda m: f"&#x{ord(m.group()):x};", _HTML_CONTROL.sub("\ufffd", html)))
 
 
