@@ -461,3 +461,18 @@ def test_serve_refuses_a_missing_store_and_warns_on_a_public_address(tmp_path, m
     assert calls[-1]["host"] == "0.0.0.0"
     r = run_cli("serve", "--db", str(tmp_path / "s.db"))
     assert r.returncode == 0 and "WARNING" not in r.stderr and calls[-1]["host"] == "127.0.0.1"
+
+
+def test_only_http_links_and_loopback_addresses():
+    from presslens.web.security import is_loopback, safe_url, token_error
+
+    assert safe_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>", "//evil.example/x", "http://",
+                "https://ex ample.org", 'https://example.org/"onmouseover=x', None, 42, "ftp://example.org/f"):  # fmt: skip
+        assert safe_url(bad) is None, bad
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")
+    assert token_error(None, "anything")[0] == 403
+    assert token_error("s3cret-token-xyz", None)[0] == 401
+    assert token_error("s3cret-token-xyz", "s3cret-token-xy")[0] == 403
+    assert token_error("s3cret-token-xyz", "s3cret-token-xyz") is None

@@ -35,9 +35,15 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _need_browser() -> None:
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        _missing(f"no {CHROMIUM} or {CHROMEDRIVER} (apt-get install chromium chromium-driver)")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app over a copy of the example store (the analyse test saves into it), served by uvicorn in a thread."""
+    _need_browser()  # before building the store
     try:
         import uvicorn
 
@@ -68,8 +74,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        _missing(f"no {CHROMIUM} or {CHROMEDRIVER} (apt-get install chromium chromium-driver)")
+    _need_browser()
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
