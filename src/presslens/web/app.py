@@ -440,11 +440,12 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
             return {"kb": str(settings.kb.name), "total": 0, "q": q, "page": 1, "pages": 1, "records": []}
         try:
             with KnowledgeBase(settings.kb, readonly=True) as kb:
-                if q.strip():
-                    hits = kb.bm25(q, k=page_ * per_page)[(page_ - 1) * per_page :]
+                if q.strip():  # ranked hits: counted up to the next page's first
+                    ranked = kb.bm25(q, k=page_ * per_page + 1)
+                    hits = ranked[(page_ - 1) * per_page : page_ * per_page]
                     found = kb.get([r for r, _ in hits])
                     records = [found[r].to_dict() for r, _ in hits if r in found]
-                    total = len(hits) + (page_ - 1) * per_page
+                    total = len(ranked)
                 else:
                     records = [r.to_dict() for r in kb.records(limit=per_page, offset=(page_ - 1) * per_page)]
                     total = len(kb)
