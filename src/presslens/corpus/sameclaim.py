@@ -86,7 +86,7 @@ def features(a: Any, b: Any) -> list[float]:
         jaccard(a.terms, b.terms),
         float(bool(a.numbers) and bool(b.numbers) and not (a.numbers & b.numbers)),
         float(bool(a.numbers & b.numbers)),
-        float(len(_NEG.findall(a.text)) % 2 != len(_NEG.findall(b.text)) % 2),
+        float(bool(_NEG.search(a.text)) != bool(_NEG.search(b.text))),  # one denies, the other asserts
         float(da * db == -1),
         _conflict(_names(a.text), _names(b.text)),
         _conflict({t.lower() for t in _TIME.findall(a.text)}, {t.lower() for t in _TIME.findall(b.text)}),
