@@ -227,4 +227,5 @@ def test_organisations_named_with_a_title_word_keep_it():
     assert speaker_of(a, "appeal the ruling") == "General Motors"
     assert speaker_of(a, "opened an inquiry") == "Justice Department"
     assert speaker_of(a, "suspension was temporary") == "Laura Chen"
+    assert speaker_of(a, "port is open again") == "Ines Costa"  # not "master Ines Costa" (a role word before it)
     assert {e.type for e in a.entities if e.name in ("State Department", "General Motors")} == {"ORG"}

@@ -246,4 +246,6 @@ def _name_from_text(text: str, tok: Token, start: int, end: int) -> str | None:
     words = text[start:end].split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
+    while len(words) > 1 and words[0].islower():  # "harbour master Ines Costa": the role words are not the name
+        words = words[1:]
     return " ".join(words) or None
