@@ -31,6 +31,8 @@ FIGURES = {
     "genre_quotes_news.py": r"articles: 6\naccuracy: [\d.]+\nrecall: ",
     "quotes_news_breakdown.py": r"direct +gold +\d+ +recall [\d.]+ +speaker accuracy",
     "profile_analysis.py": r"spaCy, ms per article: .*ner [\d.]+.*quotes [\d.]+, techniques [\d.]+, claims [\d.]+",
+    "eval_corpus_links.py": r"speakers: \{\"precision\": [\d.]+.*claim pairs: \{\"precision\": [\d.]+",
+    "bench_ingest.py": r"\{\"mode\": \"analyze\".*\n.*\"mode\": \"sqlite\".*\nsqlite: [+-][\d.]+ % against analyze",
     "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",
 }
 

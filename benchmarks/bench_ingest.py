@@ -1,0 +1,114 @@
+"""Ingest throughput against `analyze` alone on the same articles, in one run (issue 15; docs/benchmarks.md).
+
+Usage:  HF_HUB_OFFLINE=1 python benchmarks/bench_ingest.py [--data ../shared/data] [--n 180] [--words 600-1000]
+                                                           [--modes analyze,sqlite,postgres,analyze]
+        python benchmarks/bench_ingest.py --smoke     (the repository's test articles, SQLite only)
+
+Modes, each in its own process, in the order given: `analyze` (analyze_many over the articles, 2 workers, the default
+models, no knowledge base: what `presslens analyze` costs), `sqlite` (the same through `presslens.corpus.ingest` into a
+fresh SQLite file: analysis + speaker linking + claim embedding and clustering + writes) and `postgres` (the same into
+a throw-away PostgreSQL server started for the run, tests/pgserver.py). Overhead = ingest seconds / analyze seconds - 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _sample import SHARED, sample_texts
+
+HERE = Path(__file__).resolve().parent
+
+
+def texts(data: Path, n: int, words: str | None, smoke: bool) -> list[str]:
+    if smoke:
+        return sample_texts()
+    sys.path.insert(0, str(HERE))
+    from bench_speed import load_texts
+
+    return load_texts(data, n, words=words)
+
+
+def run_mode(mode: str, items: list[str], db: str | None) -> dict[str, float | str]:
+    from presslens.ingest import Article
+    from presslens.options import Options
+
+    articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(items)]
+    options = Options(workers=2, components=())
+    t0 = time.perf_counter()
+    if mode == "analyze":
+        from presslens.pipeline import analyze_many
+
+        n = sum(1 for _ in analyze_many(articles, options=options))
+    else:
+        from presslens.corpus import ingest
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "items.jsonl"
+            path.write_text(
+                "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles), encoding="utf-8"
+            )
+            report = ingest([str(path)], db, options=options)
+            n = report.stored
+    seconds = time.perf_counter() - t0
+    return {"mode": mode, "articles": n, "seconds": round(seconds, 2), "articles_per_s": round(n / seconds, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=SHARED)
+    ap.add_argument("--n", type=int, default=180)
+    ap.add_argument("--words", default="600-1000")
+    ap.add_argument("--modes", default="analyze,sqlite,postgres,analyze")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--child", nargs=2, metavar=("MODE", "DB"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    items = texts(args.data, args.n, args.words, args.smoke)
+    if args.child:
+        mode, db = args.child
+        print(json.dumps(run_mode(mode, items, None if db == "-" else db)))
+        return
+    modes = ["analyze", "sqlite"] if args.smoke else args.modes.split(",")
+    server = None
+    if "postgres" in modes:
+        sys.path.insert(0, str(HERE.parent / "tests"))
+        from pgserver import PgServer
+
+        server = PgServer()
+        server.start()
+    print(f"{len(items)} articles, {sum(len(t.split()) for t in items) // max(1, len(items))} words each on average")
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for k, mode in enumerate(modes):
+                db = "-"
+                if mode == "sqlite":
+                    db = str(Path(tmp) / f"bench{k}.db")
+                elif mode == "postgres":
+                    assert server is not None
+                    db = server.create_database(f"bench{k}")
+                cmd = [sys.executable, __file__, "--child", mode, db, "--n", str(args.n), "--data", str(args.data)]
+                cmd += ["--words", args.words] + (["--smoke"] if args.smoke else [])
+                out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+                results.append(json.loads(out))
+                print(json.dumps(results[-1]), flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    base = [r["seconds"] for r in results if r["mode"] == "analyze"]
+    if base:
+        ref = sum(base) / len(base)
+        for r in results:
+            if r["mode"] != "analyze":
+                print(
+                    f"{r['mode']}: {100 * (r['seconds'] / ref - 1):+.1f} % against analyze ({ref:.2f} s, mean of {len(base)})"
+                )
+
+
+if __name__ == "__main__":
+    main()
