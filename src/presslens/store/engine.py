@@ -73,7 +73,9 @@ def open_engine(db: str | Path | None = None, *, create: bool = True) -> Engine:
         if not create:  # a reader: never create a schema (an empty database, a file another process just made)
             with engine.connect() as conn:
                 if schema_version(conn) is None:
-                    raise StoreError(f"no PressLens store at {_redact(url)} (run presslens ingest first, or pass --db)")
+                    raise StoreError(
+                        f"no store at {_redact(url)}: no PressLens tables there yet (run presslens ingest first)"
+                    )
         migrate(engine)
     except OperationalError as exc:
         raise StoreError(f"cannot open the store {_redact(url)}: {str(exc.orig).strip().splitlines()[0]}") from None
