@@ -32,6 +32,8 @@ FIGURES = {
     "quotes_news_breakdown.py": r"direct +gold +\d+ +recall [\d.]+ +speaker accuracy",
     "profile_analysis.py": r"spaCy, ms per article: .*ner [\d.]+.*quotes [\d.]+, techniques [\d.]+, claims [\d.]+",
     "eval_corpus_links.py": r"speakers: \{\"precision\": [\d.]+.*claim pairs: \{\"precision\": [\d.]+",
+    "synth_corpus.py": r"bulk load: [\d.]+ s, [\d,]+ articles/s",
+    "bench_corpus_queries.py": r"\| `stats` \| [\d,]+ \| [\d.]+ \| [\d.]+",
     "bench_ingest.py": r"\{\"mode\": \"analyze\".*\n.*\"mode\": \"sqlite\".*\nsqlite: [+-][\d.]+ % against analyze",
     "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",
 }

@@ -69,7 +69,15 @@ versions = Table(
     Column("analysis", Text, nullable=False),  # JSON: Analysis.to_dict()
     UniqueConstraint("article_id", "digest", "models", name="uq_version"),
 )
-Index("ix_versions_current", versions.c.current, versions.c.day)
+# covering (id, article_id, outlet: a period's versions without reading their rows), newest first
+Index(
+    "ix_versions_current",
+    versions.c.current,
+    versions.c.day.desc(),
+    versions.c.id,
+    versions.c.article_id,
+    versions.c.outlet,
+)
 Index("ix_versions_article", versions.c.article_id)
 
 speakers = Table(
@@ -107,8 +115,11 @@ quotes = Table(
     Column("speaker_name", Text),  # resolved in the article ("Dmitry Peskov")
     Column("speaker_id", Integer, ForeignKey("speakers.id")),
 )
-Index("ix_quotes_version", quotes.c.version_id)
+Index(  # covering: a version's quotes in order, with what the speaker and paragraph joins need
+    "ix_quotes_version", quotes.c.version_id, quotes.c.start, quotes.c.end, quotes.c.speaker_id, quotes.c.id
+)
 Index("ix_quotes_speaker", quotes.c.speaker_id)
+Index("ix_quotes_speaker_name", quotes.c.speaker_name)
 
 claim_clusters = Table(
     "claim_clusters",
@@ -144,7 +155,16 @@ claims = Table(
     Column("reasons", Text, nullable=False),  # JSON list
     Column("cluster_id", Integer, ForeignKey("claim_clusters.id")),
 )
-Index("ix_claims_version", claims.c.version_id)
+Index(  # covering: what the claims queue aggregates over a period's versions
+    "ix_claims_version",
+    claims.c.version_id,
+    claims.c.cluster_id,
+    claims.c.checkworthiness,
+    claims.c.speaker_id,
+    claims.c.disputed,
+    claims.c.id,
+)
+Index("ix_claims_quote", claims.c.quote_id)
 Index("ix_claims_cluster", claims.c.cluster_id)
 Index("ix_claims_speaker", claims.c.speaker_id)
 
@@ -202,3 +222,91 @@ errors = Table(
     Column("source", Text, nullable=False),
     Column("message", Text, nullable=False),
 )
+
+# Summaries: what the all-time corpus questions count (stats, speakers, claims, techniques), so that they answer
+# in milliseconds at hundreds of thousands of articles instead of aggregating millions of rows. Derived data, kept
+# by ``presslens.corpus.summary.sync`` in each write transaction and rebuildable from the tables above; a query
+# reads them only while ``meta.summary_watermark`` equals the newest version's id (else it counts the rows).
+summary_versions = Table(  # the versions counted in the summaries: the current ones when in sync
+    "summary_versions", metadata, Column("version_id", Integer, primary_key=True, autoincrement=False)
+)
+
+summary_counts = Table(  # quotes, claims, claim_clusters: rows of current versions
+    "summary_counts",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+summary_outlets = Table(  # current versions per outlet
+    "summary_outlets", metadata, Column("outlet", Text, primary_key=True), Column("n", Integer, nullable=False)
+)
+
+quote_speaker_names = Table(  # the distinct resolved speaker names of current quotes (what --speaker searches)
+    "quote_speaker_names", metadata, Column("name", Text, primary_key=True), Column("n", Integer, nullable=False)
+)
+
+speaker_stats = Table(  # per speaker with quotes in current versions: what ``corpus speakers`` lists
+    "speaker_stats",
+    metadata,
+    Column("speaker_id", Integer, primary_key=True, autoincrement=False),
+    Column("quotes", Integer, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("first_day", String(10)),
+    Column("last_day", String(10)),
+)
+Index("ix_speaker_stats_quotes", speaker_stats.c.quotes)
+
+speaker_outlets = Table(  # current versions quoting the speaker, per outlet (for the distinct count)
+    "speaker_outlets",
+    metadata,
+    Column("speaker_id", Integer, primary_key=True, autoincrement=False),
+    Column("outlet", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+speaker_days = Table(  # current versions quoting the speaker, per day (for the first and last day)
+    "speaker_days",
+    metadata,
+    Column("speaker_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", String(10), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+speaker_techniques = Table(  # quotes of the speaker in a paragraph labelled with the technique
+    "speaker_techniques",
+    metadata,
+    Column("speaker_id", Integer, primary_key=True, autoincrement=False),
+    Column("technique", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+technique_counts = Table(  # paragraph labels and frames (confidence >= 0.5) per day, outlet, or outlet and day
+    "technique_counts",
+    metadata,
+    Column("dim", String(16), primary_key=True),  # "day", "outlet" or "outlet-day"
+    Column("known", Boolean, primary_key=True),  # False: the article has no day / outlet (key is "")
+    Column("key", Text, primary_key=True),  # the day or the outlet
+    Column("day", String(10), primary_key=True),  # "outlet-day": the day (always known); else ""
+    Column("kind", String(16), primary_key=True),  # "technique" or "frame"
+    Column("label", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_technique_counts_day", technique_counts.c.dim, technique_counts.c.day)
+
+cluster_stats = Table(  # per claim cluster with claims in current versions: the all-time ``corpus claims`` queue
+    "cluster_stats",
+    metadata,
+    Column("cluster_id", Integer, primary_key=True, autoincrement=False),
+    Column("checkworthiness", Float, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("speakers", Integer, nullable=False),
+    Column("disputed", Integer, nullable=False),
+    Column("fact_checks", Integer, nullable=False),
+    Column("first_seen", String(10)),
+    Column("last_seen", String(10)),
+    Column("score", Float, nullable=False),  # the queue's order: check-worthiness × (1 + ln(articles))
+)
+Index("ix_cluster_stats_score", cluster_stats.c.score.desc(), cluster_stats.c.cluster_id)

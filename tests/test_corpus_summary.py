@@ -1,0 +1,148 @@
+"""The summary tables (presslens.corpus.summary) answer the all-time corpus questions exactly as counting does.
+
+They are what makes stats, speakers, claims and techniques answer in milliseconds at 200,000 articles
+(docs/benchmarks.md "Corpus store"); here, on both backends, after ingests, a changed article (a new version) and
+an article changed back (its earlier version current again), each answer from the summaries is compared with the
+same question answered by counting the rows.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import inspect
+
+from conftest import REPO
+from presslens.corpus import Corpus, ingest, summary
+from presslens.corpus.clusters import Clusterer
+from presslens.options import Options
+from presslens.store import open_engine, schema
+
+FAST = Options(fast=True, workers=1)
+SOURCES = [
+    str(REPO / "examples" / "kremlin-interview.txt"),  # no date, no outlet: the summaries' NULL keys
+    str(REPO / "tests" / "articles" / "border-buildup.txt"),
+    str(REPO / "tests" / "corpus" / "namesakes.jsonl"),
+]
+STORY = {"id": "s1", "url": "https://harbour.test/2026/03/09/port", "date": "2026-03-09", "source": "Harbour Post"}
+BEFORE = 'Port reopens\n\n"The port is open again," Ines Costa, the harbour master, said on Monday.'
+AFTER = 'Port reopens\n\n"The port is open to all ships again," Ines Costa, the harbour master, told reporters.'
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_db")
+
+
+def sync(db: str, article_ids: list[int] | None = None) -> None:
+    """What corpus.write does in each write transaction (by hand until it does)."""
+    engine = open_engine(db)
+    with engine.begin() as conn:
+        summary.sync(conn, article_ids or [])
+    engine.dispose()
+
+
+QUESTIONS = [
+    ("stats", (), {}),
+    ("speakers", (), {"top": 100}),
+    ("claims", (), {"top": 100}),
+    ("techniques", ("outlet",), {}),
+    ("techniques", ("day",), {}),
+    ("techniques", ("speaker",), {}),
+    ("techniques", ("outlet",), {"since": "2026-03-03"}),
+    ("techniques", ("day",), {"since": "2026-03-03", "until": "2026-03-05"}),
+    ("search_quotes", (None,), {"speaker": "johnson"}),  # --speaker looks names up in the summaries
+    ("search_quotes", ("jobs",), {"speaker": "JOHNSON"}),
+    ("search_quotes", (None,), {"speaker": "costa", "since": "2026-03-01"}),
+]
+
+
+def answers(db: str, monkeypatch, *, counted: bool) -> list:
+    with monkeypatch.context() as m:
+        if counted:
+            m.setattr(summary, "fresh", lambda conn: False)
+        with Corpus(db) as corpus:
+            return [corpus.rows(name, *args, **kwargs) for name, args, kwargs in QUESTIONS]
+
+
+def assert_summaries_agree(db: str, monkeypatch) -> None:
+    engine = open_engine(db, create=False)
+    with engine.connect() as conn:
+        assert summary.fresh(conn)
+    engine.dispose()
+    fast, counted = answers(db, monkeypatch, counted=False), answers(db, monkeypatch, counted=True)
+    for (name, args, kwargs), a, b in zip(QUESTIONS, fast, counted, strict=True):
+        assert a == b, f"{name} {args} {kwargs}"
+    stats = {r["what"]: r["count"] for r in fast[0]}
+    assert stats["quotes"] > 0 and stats["claims"] > 0 and stats["speakers"] > 0 and fast[3] and fast[5]
+
+
+def test_summaries_follow_new_changed_and_reverted_versions(db, tmp_path, monkeypatch):
+    clusterer = Clusterer(None)
+    story = tmp_path / "story.jsonl"
+    story.write_text(json.dumps({**STORY, "text": BEFORE}) + "\n", encoding="utf-8")
+    ingest([*SOURCES, str(story)], db, options=FAST, clusterer=clusterer)
+    engine = open_engine(db, create=False)
+    with engine.connect() as conn:
+        assert not summary.fresh(conn)  # written without sync: the queries count the rows
+    engine.dispose()
+    sync(db)
+    assert_summaries_agree(db, monkeypatch)
+
+    story.write_text(json.dumps({**STORY, "text": AFTER}) + "\n", encoding="utf-8")
+    assert ingest([str(story)], db, options=FAST, clusterer=clusterer).stored == 1  # a new current version
+    sync(db)
+    assert_summaries_agree(db, monkeypatch)
+    with Corpus(db) as corpus:
+        found = corpus.quotes(outlet="Harbour Post")
+        assert len(found) == 1 and "ships" in found["text"][0]  # only the current version counts
+
+    story.write_text(json.dumps({**STORY, "text": BEFORE}) + "\n", encoding="utf-8")
+    assert ingest([str(story)], db, options=FAST, clusterer=clusterer).stored == 1  # the first version again
+    engine = open_engine(db, create=False)
+    with engine.connect() as conn:
+        article = conn.execute(schema.articles.select().where(schema.articles.c.key == f"url:{STORY['url']}")).one()
+    engine.dispose()
+    sync(db, [article.id])  # no new version: the article's id says where to look
+    assert_summaries_agree(db, monkeypatch)
+
+
+def test_rebuild_recounts_everything(db, monkeypatch):
+    ingest(SOURCES, db, options=FAST, clusterer=Clusterer(None))
+    engine = open_engine(db, create=False)
+    with engine.begin() as conn:
+        summary.sync(conn)
+        conn.execute(schema.speaker_stats.delete())  # damaged
+        summary.rebuild(conn)
+    engine.dispose()
+    assert_summaries_agree(db, monkeypatch)
+
+
+def test_upgrade_brings_a_store_of_the_first_schema_up_to_date(db, monkeypatch):
+    ingest(SOURCES, db, options=FAST, clusterer=Clusterer(None))
+    engine = open_engine(db, create=False)
+    with engine.begin() as conn:  # as the first schema was: no summaries, narrower indexes
+        for table in reversed(summary._TABLES):
+            table.drop(conn)
+        conn.exec_driver_sql("DROP INDEX ix_claims_quote")
+        conn.exec_driver_sql("DROP INDEX ix_versions_current")
+        conn.exec_driver_sql("CREATE INDEX ix_versions_current ON versions (current, day)")
+    with engine.begin() as conn:
+        summary.sync(conn)  # a store without the tables: nothing to do, nothing fails
+        assert not summary.enabled(conn)
+    with engine.begin() as conn:
+        summary.upgrade(conn)
+    with engine.connect() as conn:
+        assert {ix["name"] for ix in inspect(conn).get_indexes("claims")} >= {"ix_claims_quote", "ix_claims_version"}
+        columns = [
+            c
+            for ix in inspect(conn).get_indexes("versions")
+            if ix["name"] == "ix_versions_current"
+            for c in ix["column_names"]
+        ]
+        assert "outlet" in columns
+    engine.dispose()
+    assert_summaries_agree(db, monkeypatch)
