@@ -131,7 +131,10 @@ def test_search_takes_any_text_safely(db, clusterer, search):
 
 def test_cli_ingest_and_corpus_queries(tmp_path):
     db = str(tmp_path / "cli.db")
-    r = run_cli("ingest", EXAMPLE, str(ARTICLES / "border-buildup.txt"), "--db", db, "--fast", "--no-kb")
+    # one worker: forking analysis workers from this test process, whose torch already runs threads, can hang them
+    r = run_cli(
+        "ingest", EXAMPLE, str(ARTICLES / "border-buildup.txt"), "--db", db, "--fast", "--no-kb", "--workers", "1"
+    )
     assert r.returncode == 0, r.stderr
     r = run_cli("corpus", "speaker", "Peskov", "--db", db, "--format", "json")
     rows = [json.loads(line) for line in r.stdout.splitlines()]
@@ -143,7 +146,7 @@ def test_cli_ingest_and_corpus_queries(tmp_path):
     assert r.returncode == 0 and r.stdout.startswith("cluster")
     r = run_cli("corpus", "stats", "--db", str(tmp_path / "nothing-here.db"))
     assert r.returncode == 1 and "no store" in r.stderr and "Traceback" not in r.stderr
-    r = run_cli("ingest", str(tmp_path / "missing.txt"), "--db", db, "--fast", "--no-kb")
+    r = run_cli("ingest", str(tmp_path / "missing.txt"), "--db", db, "--fast", "--no-kb", "--workers", "1")
     assert r.returncode == 1
     r = run_cli("corpus", "errors", "--db", db, "--format", "csv")
     assert "missing.txt" in r.stdout

@@ -47,7 +47,14 @@ def load_clusterer() -> Clusterer:
     """With the ``semantic`` extra, claims are compared by meaning; without it, by their words."""
     from presslens.factchecks.encoder import encoder_available, load_encoder
 
-    return Clusterer(load_encoder() if encoder_available() else None)
+    if not encoder_available():
+        return Clusterer(None)
+    import torch
+
+    # One thread in the writing process: the analysis workers have the cores, and a process whose torch never
+    # started a thread pool can fork new workers safely (forking after OpenMP threads started can hang them).
+    torch.set_num_threads(1)
+    return Clusterer(load_encoder())
 
 
 def ingest(
