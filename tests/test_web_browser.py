@@ -200,13 +200,17 @@ def test_search_then_follow_a_speaker_to_a_claim_to_an_article(server, browser):
     _size(browser, "laptop")
     _open(browser, server + "/search")
     box = browser.find_element(By.CSS_SELECTOR, "form.search input[name=q]")
+    from selenium.webdriver.support.ui import WebDriverWait
+
     box.send_keys("troops", Keys.ENTER)  # the keyboard submits the form
+    WebDriverWait(browser, 20).until(lambda b: "q=troops" in b.current_url)  # the navigation, not a fixed sleep
     assert "q=troops" in browser.current_url
     hits = browser.find_elements(By.CSS_SELECTOR, "ol.hits li.hit")
     assert hits, "no hits for troops"
     assert not _errors(browser)
     # the facet links narrow the search
     browser.find_element(By.CSS_SELECTOR, ".facetlist a").click()
+    WebDriverWait(browser, 20).until(lambda b: "outlet=" in b.current_url or "quote_kind=" in b.current_url)
     assert "outlet=" in browser.current_url or "quote_kind=" in browser.current_url
     # a speaker: from the speakers list
     _open(browser, server + "/speakers?name=Peskov")
