@@ -225,6 +225,7 @@ def test_search_then_follow_a_speaker_to_a_claim_to_an_article(server, browser):
     link = browser.find_element(By.CSS_SELECTOR, "table.rows td a[href^='/article/']")
     words = link.text
     link.click()
+    WebDriverWait(browser, 20).until(lambda b: "#hit" in b.current_url)
     assert "#hit" in browser.current_url
     hit = browser.find_element(By.CSS_SELECTOR, "#hit mark")
     assert hit.text.strip() and hit.text.strip() in words
