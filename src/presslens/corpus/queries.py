@@ -58,8 +58,9 @@ def stats(conn: Connection) -> list[Row]:
     return [{"what": k, "count": v} for k, v in out.items()]
 
 
-def speakers(conn: Connection, top: int = 20) -> list[Row]:
-    if summary.fresh(conn):
+def speakers(conn: Connection, top: int = 20, *, since: str | None = None, until: str | None = None) -> list[Row]:
+    """The most quoted speakers, all time (from the summaries when fresh) or of a period."""
+    if summary.fresh(conn) and not (since or until):
         st = schema.speaker_stats.c
         return _rows(
             conn,
@@ -87,7 +88,7 @@ def speakers(conn: Connection, top: int = 20) -> list[Row]:
         .order_by(func.count(Q.id).desc(), S.name)
         .limit(top)
     )
-    return _rows(conn, query)
+    return _rows(conn, _period(query, None, since, until))
 
 
 def find_speakers(conn: Connection, name: str) -> list[Row]:

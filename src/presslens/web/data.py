@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, distinct, func, select
+from sqlalchemy import Connection, func, select
 
 from presslens.corpus import queries
 from presslens.model import Analysis
@@ -50,7 +50,7 @@ def dashboard(conn: Connection, since: str | None = None, until: str | None = No
         .group_by(V.day)
         .order_by(V.day),
     )
-    speakers = queries.speakers(conn, top=top) if not (since or until) else top_speakers(conn, since, until, top)
+    speakers = queries.speakers(conn, top=top, since=since, until=until)
     claims = queries.claims(conn, since=since, until=until, top=top)
     return {
         "period": {"since": since, "until": until},
@@ -60,28 +60,6 @@ def dashboard(conn: Connection, since: str | None = None, until: str | None = No
         "top_claims": claims,
         "prevalence": prevalence(conn, since, until),
     }
-
-
-def top_speakers(conn: Connection, since: str | None, until: str | None, top: int) -> list[Row]:
-    """The most quoted speakers of a period (``queries.speakers`` counts all time)."""
-    query = (
-        select(
-            S.id,
-            S.name,
-            S.type,
-            func.count(Q.id).label("quotes"),
-            func.count(distinct(V.article_id)).label("articles"),
-            func.count(distinct(V.outlet)).label("outlets"),
-            func.min(V.day).label("first_day"),
-            func.max(V.day).label("last_day"),
-        )
-        .select_from(
-            schema.speakers.join(schema.quotes, Q.speaker_id == S.id).join(schema.versions, V.id == Q.version_id)
-        )
-        .where(CURRENT)
-    )
-    query = period(query, since, until).group_by(S.id, S.name, S.type).order_by(func.count(Q.id).desc(), S.name)
-    return _rows(conn, query.limit(top))
 
 
 def prevalence(conn: Connection, since: str | None, until: str | None) -> Row:
