@@ -246,7 +246,7 @@ def bench(db: str, repeat: int, only: list[str] | None) -> list[dict[str, Any]]:
 
 def check(db: str) -> list[str]:
     """The all-time answers from the summary tables, compared with those counted from the rows (summaries off)."""
-    from presslens.corpus import summary
+    from presslens.store import summary
 
     asks: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
         ("stats", (), {}),
@@ -288,8 +288,7 @@ def sync_cost(db: str, repeat: int, batch: int = 32) -> tuple[float, float]:
     of the summaries, times putting them back, and rolls back: the store is left as it was."""
     import random
 
-    from presslens.corpus import summary
-    from presslens.store import open_engine
+    from presslens.store import open_engine, summary
 
     engine = open_engine(db, create=False)
     v = schema.versions.c

@@ -43,8 +43,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from sqlalchemy import Connection, Engine, func, select, text  # noqa: E402
 
-from presslens.corpus import summary  # noqa: E402
-from presslens.store import is_sqlite, open_engine, schema  # noqa: E402
+from presslens.store import is_sqlite, open_engine, schema, summary  # noqa: E402
 
 LAST_DAY = date(2026, 11, 30)  # the synthetic corpus spans the 730 days up to this one
 DAYS = 730

@@ -1,4 +1,4 @@
-"""The summary tables (presslens.corpus.summary) answer the all-time corpus questions exactly as counting does.
+"""The summary tables (presslens.store.summary) answer the all-time corpus questions exactly as counting does.
 
 They are what makes stats, speakers, claims and techniques answer in milliseconds at 200,000 articles
 (docs/benchmarks.md "Corpus store"); here, on both backends, after ingests, a changed article (a new version) and
@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import inspect
 
 from conftest import REPO
-from presslens.corpus import Corpus, ingest, summary
+from presslens.corpus import Corpus, ingest
 from presslens.corpus.clusters import Clusterer
 from presslens.options import Options
-from presslens.store import open_engine, schema
+from presslens.store import open_engine, schema, summary
 
 FAST = Options(fast=True, workers=1)
 SOURCES = [
@@ -35,14 +35,6 @@ def db(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
     return request.getfixturevalue("pg_db")
-
-
-def sync(db: str, article_ids: list[int] | None = None) -> None:
-    """What corpus.write does in each write transaction (by hand until it does)."""
-    engine = open_engine(db)
-    with engine.begin() as conn:
-        summary.sync(conn, article_ids or [])
-    engine.dispose()
 
 
 QUESTIONS = [
@@ -85,16 +77,10 @@ def test_summaries_follow_new_changed_and_reverted_versions(db, tmp_path, monkey
     story = tmp_path / "story.jsonl"
     story.write_text(json.dumps({**STORY, "text": BEFORE}) + "\n", encoding="utf-8")
     ingest([*SOURCES, str(story)], db, options=FAST, clusterer=clusterer)
-    engine = open_engine(db, create=False)
-    with engine.connect() as conn:
-        assert not summary.fresh(conn)  # written without sync: the queries count the rows
-    engine.dispose()
-    sync(db)
-    assert_summaries_agree(db, monkeypatch)
+    assert_summaries_agree(db, monkeypatch)  # each write transaction keeps them in step
 
     story.write_text(json.dumps({**STORY, "text": AFTER}) + "\n", encoding="utf-8")
     assert ingest([str(story)], db, options=FAST, clusterer=clusterer).stored == 1  # a new current version
-    sync(db)
     assert_summaries_agree(db, monkeypatch)
     with Corpus(db) as corpus:
         found = corpus.quotes(outlet="Harbour Post")
@@ -102,40 +88,43 @@ def test_summaries_follow_new_changed_and_reverted_versions(db, tmp_path, monkey
 
     story.write_text(json.dumps({**STORY, "text": BEFORE}) + "\n", encoding="utf-8")
     assert ingest([str(story)], db, options=FAST, clusterer=clusterer).stored == 1  # the first version again
-    engine = open_engine(db, create=False)
-    with engine.connect() as conn:
-        article = conn.execute(schema.articles.select().where(schema.articles.c.key == f"url:{STORY['url']}")).one()
-    engine.dispose()
-    sync(db, [article.id])  # no new version: the article's id says where to look
-    assert_summaries_agree(db, monkeypatch)
+    assert_summaries_agree(db, monkeypatch)  # no new version id: the write told sync which article changed
+    with Corpus(db) as corpus:
+        found = corpus.quotes(outlet="Harbour Post")
+        assert len(found) == 1 and "ships" not in found["text"][0]
 
 
 def test_rebuild_recounts_everything(db, monkeypatch):
     ingest(SOURCES, db, options=FAST, clusterer=Clusterer(None))
     engine = open_engine(db, create=False)
     with engine.begin() as conn:
-        summary.sync(conn)
         conn.execute(schema.speaker_stats.delete())  # damaged
         summary.rebuild(conn)
     engine.dispose()
     assert_summaries_agree(db, monkeypatch)
 
 
-def test_upgrade_brings_a_store_of_the_first_schema_up_to_date(db, monkeypatch):
+def test_opening_a_store_of_the_first_schema_migrates_it(db, monkeypatch):
     ingest(SOURCES, db, options=FAST, clusterer=Clusterer(None))
     engine = open_engine(db, create=False)
-    with engine.begin() as conn:  # as the first schema was: no summaries, narrower indexes
+    with engine.begin() as conn:  # as the first schema was: no summaries, narrower indexes, version 1
         for table in reversed(summary._TABLES):
             table.drop(conn)
+        conn.execute(schema.meta.delete().where(schema.meta.c.key == summary.WATERMARK))
         conn.exec_driver_sql("DROP INDEX ix_claims_quote")
         conn.exec_driver_sql("DROP INDEX ix_versions_current")
         conn.exec_driver_sql("CREATE INDEX ix_versions_current ON versions (current, day)")
+        conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version").values(value="1"))
     with engine.begin() as conn:
         summary.sync(conn)  # a store without the tables: nothing to do, nothing fails
         assert not summary.enabled(conn)
-    with engine.begin() as conn:
-        summary.upgrade(conn)
+    engine.dispose()
+    with Corpus(db) as corpus:  # a reader opens it: migrated in one transaction
+        assert corpus.rows("stats")
+    engine = open_engine(db, create=False)
     with engine.connect() as conn:
+        version = conn.execute(schema.meta.select().where(schema.meta.c.key == "schema_version")).one().value
+        assert int(version) == schema.SCHEMA_VERSION == 2
         assert {ix["name"] for ix in inspect(conn).get_indexes("claims")} >= {"ix_claims_quote", "ix_claims_version"}
         columns = [
             c

@@ -24,7 +24,7 @@ from presslens.ingest import Article, iter_articles
 from presslens.model import Analysis, Metadata
 from presslens.options import Options
 from presslens.pipeline import analyze_many
-from presslens.store import open_engine, schema
+from presslens.store import is_sqlite, open_engine, schema
 
 BATCH = 32  # analyses a transaction
 LOOKUP = 256  # articles looked up in the store at a time
@@ -88,6 +88,9 @@ def ingest(
         if len(batch) >= BATCH:
             _flush(engine, batch, run_id, clusterer, report, progress, t0)
     _flush(engine, batch, run_id, clusterer, report, progress, t0)
+    if report.stored and is_sqlite(engine):
+        with engine.connect() as conn:  # refresh the planner's statistics where the new rows changed them
+            conn.exec_driver_sql("PRAGMA optimize")
     report.seconds = time.perf_counter() - t0
     engine.dispose()
     return report

@@ -13,8 +13,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, case, distinct, func, literal_column, or_, select, text
 
-from presslens.corpus import summary
-from presslens.store import StoreError, is_sqlite, schema
+from presslens.store import StoreError, is_sqlite, schema, summary
 
 Row = dict[str, Any]
 V, Q, C, S = schema.versions.c, schema.quotes.c, schema.claims.c, schema.speakers.c

@@ -15,7 +15,7 @@ from presslens.corpus.speakers import Mention, SpeakerLinker, roles_in
 from presslens.errors import InputError
 from presslens.ingest import Article
 from presslens.model import Analysis
-from presslens.store import is_sqlite, new_id, schema, write_lock
+from presslens.store import is_sqlite, new_id, schema, summary, write_lock
 
 
 def now() -> str:
@@ -73,11 +73,12 @@ def current_digests(engine: Engine, keys: list[str]) -> dict[str, str]:
 
 
 def store_batch(engine: Engine, results: list[Analysis | InputError], run_id: int, clusterer: Clusterer) -> Outcome:
-    """Store a batch of analyses (and record its errors) in one transaction."""
+    """Store a batch of analyses (and record its errors) in one transaction, the summary tables kept in step."""
     outcome = Outcome()
     analyses = [r for r in results if isinstance(r, Analysis)]
     texts = [c.text for a in analyses for c in a.claims]
     prepared = iter(clusterer.prepare(texts))  # embeddings outside the write lock
+    revived: list[int] = []  # articles whose earlier version became current again (no new version id to find)
     with engine.begin() as conn:
         write_lock(conn)
         for r in results:
@@ -86,17 +87,23 @@ def store_batch(engine: Engine, results: list[Analysis | InputError], run_id: in
                 outcome.failed += 1
                 continue
             claim_texts = [next(prepared) for _ in r.claims]
-            if _store_one(conn, r, run_id, clusterer, claim_texts):
-                outcome.stored += 1
-            else:
+            stored = _store_one(conn, r, run_id, clusterer, claim_texts)
+            if stored is None:
                 outcome.unchanged += 1
+                continue
+            outcome.stored += 1
+            if stored < 0:
+                revived.append(-stored)
         models = {k: v for a in analyses for k, v in a.models.items()}
         if models:
             conn.execute(schema.runs.update().where(schema.runs.c.id == run_id).values(models=json.dumps(models)))
+        summary.sync(conn, revived)
     return outcome
 
 
-def _store_one(conn: Connection, a: Analysis, run_id: int, clusterer: Clusterer, claim_texts: list) -> bool:
+def _store_one(conn: Connection, a: Analysis, run_id: int, clusterer: Clusterer, claim_texts: list) -> int | None:
+    """Store ``a`` as its article's current version: the new version's id; minus the article's id when an earlier
+    version (same text and models) became current again; None when it is stored unchanged."""
     key, dig, models = article_key(a), digest(a), json.dumps(a.models, sort_keys=True)
     art, ver = schema.articles.c, schema.versions.c
     row = conn.execute(select(art.id).where(art.key == key)).first()
@@ -111,8 +118,8 @@ def _store_one(conn: Connection, a: Analysis, run_id: int, clusterer: Clusterer,
             if not same.current:  # back to an earlier version's text and models: that version is current again
                 conn.execute(schema.versions.update().where(ver.article_id == article_id).values(current=False))
                 conn.execute(schema.versions.update().where(ver.id == same.id).values(current=True))
-                return True
-            return False
+                return -article_id
+            return None
         conn.execute(schema.versions.update().where(ver.article_id == article_id).values(current=False))
     m = a.metadata
     version_id = int(
@@ -249,7 +256,7 @@ def _store_one(conn: Connection, a: Analysis, run_id: int, clusterer: Clusterer,
             schema.frames.insert(),
             [{"version_id": version_id, "frame": k, "confidence": v} for k, v in frames.items()],
         )
-    return True
+    return version_id
 
 
 def _link_speakers(conn: Connection, a: Analysis) -> dict[str, int]:

@@ -1,8 +1,11 @@
 """Opening a store: a SQLite file (the default) or a PostgreSQL database, at the current schema version.
 
-Migrations are this module's ordered list ``MIGRATIONS`` (version → function), a documented equivalent of Alembic
-for a schema that one package owns: the version is recorded in ``meta``; opening a store brings it up to date in
-one transaction and refuses a store written by a newer PressLens.
+Migrations are this module's ``MIGRATIONS`` (version → the function that brings a store from the version before to
+it), a documented equivalent of Alembic for a schema that one package owns: the version is recorded in ``meta``;
+a new store is created at ``schema.SCHEMA_VERSION`` at once, an older one is brought up to date in one transaction
+when it is opened, and a store written by a newer PressLens is refused. A change to ``store.schema`` raises
+``SCHEMA_VERSION`` and adds its migration here in the same commit (tests/test_corpus_summary.py upgrades a store
+of version 1).
 """
 
 from __future__ import annotations
@@ -148,7 +151,14 @@ def _create(conn: Connection) -> None:
     conn.execute(schema.meta.insert().values(key="lock", value="0"))
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create}
+def _summaries(conn: Connection) -> None:
+    """Version 2: the summary tables, counted from the rows, and wider covering indexes."""
+    from presslens.store import summary
+
+    summary.upgrade(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _summaries}
 
 
 def migrate(engine: Engine) -> None:
@@ -168,8 +178,11 @@ def migrate(engine: Engine) -> None:
                 f"this store has schema version {version}, newer than this PressLens knows "
                 f"({schema.SCHEMA_VERSION}): upgrade PressLens"
             )
-        for target in range(version + 1, schema.SCHEMA_VERSION + 1):
-            MIGRATIONS[target](conn)
+        if version == 0:
+            _create(conn)  # the current schema, at once
+        else:
+            for target in range(version + 1, schema.SCHEMA_VERSION + 1):
+                MIGRATIONS[target](conn)
         if is_sqlite(conn):
             conn.exec_driver_sql("DROP TABLE IF EXISTS _presslens_migrating")
         values = {"key": "schema_version", "value": str(schema.SCHEMA_VERSION)}

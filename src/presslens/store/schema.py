@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # raised with each change, its migration in store.engine.MIGRATIONS
 
 metadata = MetaData()
 
@@ -225,7 +225,7 @@ errors = Table(
 
 # Summaries: what the all-time corpus questions count (stats, speakers, claims, techniques), so that they answer
 # in milliseconds at hundreds of thousands of articles instead of aggregating millions of rows. Derived data, kept
-# by ``presslens.corpus.summary.sync`` in each write transaction and rebuildable from the tables above; a query
+# by ``presslens.store.summary.sync`` in each write transaction and rebuildable from the tables above; a query
 # reads them only while ``meta.summary_watermark`` equals the newest version's id (else it counts the rows).
 summary_versions = Table(  # the versions counted in the summaries: the current ones when in sync
     "summary_versions", metadata, Column("version_id", Integer, primary_key=True, autoincrement=False)

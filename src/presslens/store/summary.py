@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, and_, bindparam, case, distinct, func, select, text
+from sqlalchemy import Connection, Insert, Table, and_, bindparam, case, distinct, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from presslens.store import is_sqlite, schema
@@ -93,16 +93,21 @@ def rebuild(conn: Connection) -> None:
 
 
 def upgrade(conn: Connection) -> None:
-    """A store of schema version 1 brought to what ``store.schema`` now defines (for ``store.engine.MIGRATIONS``):
-    the summary tables, the covering indexes in place of the narrower ones of the same names, the summaries
-    counted."""
+    """A store of schema version 1 brought to version 2 (``store.engine.MIGRATIONS``): the summary tables, the
+    covering indexes in place of the narrower ones of the same names, the summaries counted. What is already there
+    is kept (a store written by a tool that knew the tables before its version said so is upgraded in seconds)."""
     schema.metadata.create_all(conn, checkfirst=True)  # the new tables, with their indexes
-    for name in ("ix_versions_current", "ix_quotes_version", "ix_claims_version"):
-        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-    for table in (schema.versions, schema.quotes, schema.claims):  # ix_quotes_speaker_name, ix_claims_quote: new
+    for table in (schema.versions, schema.quotes, schema.claims):
+        have = {ix["name"]: ix["column_names"] for ix in inspect(conn).get_indexes(table.name)}
         for index in table.indexes:
-            index.create(conn, checkfirst=True)
-    rebuild(conn)
+            wanted = [c.name for c in index.columns]
+            if have.get(index.name) == wanted:
+                continue
+            if index.name in have:
+                conn.exec_driver_sql(f"DROP INDEX {index.name}")
+            index.create(conn)
+    if not fresh(conn):
+        rebuild(conn)
 
 
 _TABLES = (
