@@ -139,6 +139,14 @@ def test_cli_ingest_and_corpus_queries(tmp_path):
     r = run_cli("corpus", "speaker", "Peskov", "--db", db, "--format", "json")
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert r.returncode == 0 and {x["article"] for x in rows} == {"kremlin-interview", "border-buildup"}
+    r = run_cli("corpus", "speaker", "Peskov", "--db", db, "--format", "json", "--limit", "1")
+    assert [json.loads(line) for line in r.stdout.splitlines()] == rows[:1]  # newest first, as without a limit
+    assert "the newest 1 quotes shown" in r.stderr
+    r = run_cli("corpus", "speakers", "--top", "5", "--db", db, "--format", "json")
+    most_quoted = {json.loads(line)["name"] for line in r.stdout.splitlines()}
+    r = run_cli("corpus", "techniques", "--by", "speaker", "--top", "5", "--db", db, "--format", "json")
+    speakers = {json.loads(line)["speaker"] for line in r.stdout.splitlines()}
+    assert r.returncode == 0 and speakers and speakers <= most_quoted  # the words of the 5 most quoted only
     r = run_cli("corpus", "claims", "--db", db, "--format", "json")
     top = json.loads(r.stdout.splitlines()[0])
     assert r.returncode == 0 and "Donbas" in top["text"] and top["articles"] == 2  # the denial both articles report

@@ -34,6 +34,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run, query="speakers")
     p = q("speaker", "every quote of one speaker, newest first, with its claims and techniques")
     p.add_argument("name", help="a name or part of one (any variant: 'Peskov', 'Dmitry Peskov')")
+    p.add_argument("--limit", type=int, default=100, help="the newest N quotes (default 100; 0: all)")
     p.set_defaults(func=run, query="speaker")
     p = q("quotes", "search quotes (full text: every word, stemmed)")
     p.add_argument("--search", metavar="TEXT")
@@ -50,11 +51,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run, query="claims")
     p = q("claim", "every mention of one claim cluster, with disputes and fact-checks")
     p.add_argument("id", type=int, help="a cluster id from 'presslens corpus claims'")
+    p.add_argument("--limit", type=int, default=200, help="the earliest N mentions (default 200; 0: all)")
     p.set_defaults(func=run, query="claim")
     p = q("techniques", "persuasion techniques and frames counted per outlet, speaker or day")
     p.add_argument("--by", choices=["outlet", "speaker", "day"], default="outlet")
     p.add_argument("--since", metavar="DAY")
     p.add_argument("--until", metavar="DAY")
+    p.add_argument("--top", type=int, default=20, help="--by speaker: the N most quoted speakers (default 20; 0: all)")
     p.set_defaults(func=run, query="techniques")
     q("errors", "inputs that could not be analysed, newest first").set_defaults(func=run, query="errors")
     ex = csub.add_parser("export", help="write a table of the store for pandas, polars or DuckDB")
@@ -77,7 +80,9 @@ def rows_for(args: argparse.Namespace) -> list[dict[str, Any]]:
             if len(found) > 1:
                 others = ", ".join(f"{f['name']} ({f['quotes']})" for f in found[1:6])
                 print(f"{found[0]['name']} — also named like it: {safe_for_terminal(others)}", file=sys.stderr)
-            return corpus.rows("speaker", found[0]["id"])
+            rows = corpus.rows("speaker", found[0]["id"], args.limit or None)
+            _note_cut(rows, args.limit, "quotes", "the newest")
+            return rows
         if query == "quotes":
             return corpus.rows(
                 "search_quotes",
@@ -91,15 +96,21 @@ def rows_for(args: argparse.Namespace) -> list[dict[str, Any]]:
         if query == "claims":
             return corpus.rows("claims", since=args.since, until=args.until, top=args.top)
         if query == "claim":
-            rows = corpus.rows("claim", args.id)
+            rows = corpus.rows("claim", args.id, args.limit or None)
             if not rows:
                 raise StoreError(f"no claim cluster {args.id}")
+            _note_cut(rows, args.limit, "mentions", "the earliest")
             return rows
         if query == "techniques":
-            return corpus.rows("techniques", args.by, since=args.since, until=args.until)
+            return corpus.rows("techniques", args.by, since=args.since, until=args.until, top=args.top or None)
         if query == "speakers":
             return corpus.rows("speakers", top=args.top)
         return corpus.rows(query)
+
+
+def _note_cut(rows: list[dict[str, Any]], limit: int, what: str, which: str) -> None:
+    if limit and len(rows) == limit:  # there may be more
+        print(f"presslens: {which} {limit:,} {what} shown (--limit N for more, 0 for all)", file=sys.stderr)
 
 
 # what a table shows (JSON and CSV carry every column)

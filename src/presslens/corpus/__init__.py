@@ -42,12 +42,13 @@ class Corpus:
     def speakers(self, top: int = 20) -> pd.DataFrame:
         return self._frame("speakers", top=top)
 
-    def speaker(self, name: str) -> pd.DataFrame:
-        """Every quote of the most quoted speaker whose name (or a variant) contains ``name``."""
+    def speaker(self, name: str, limit: int | None = None) -> pd.DataFrame:
+        """Every quote (``limit``: the newest) of the most quoted speaker whose name (or a variant) contains
+        ``name``."""
         found = self.rows("find_speakers", name)
         if not found:
             raise StoreError(f"no speaker named like {name!r}")
-        return self._frame("speaker", found[0]["id"])
+        return self._frame("speaker", found[0]["id"], limit)
 
     def quotes(self, search: str | None = None, **filters: Any) -> pd.DataFrame:
         return self._frame("search_quotes", search, **filters)
@@ -55,11 +56,13 @@ class Corpus:
     def claims(self, since: str | None = None, top: int = 20) -> pd.DataFrame:
         return self._frame("claims", since=since, top=top)
 
-    def claim(self, cluster_id: int) -> pd.DataFrame:
-        return self._frame("claim", cluster_id)
+    def claim(self, cluster_id: int, limit: int | None = None) -> pd.DataFrame:
+        return self._frame("claim", cluster_id, limit)
 
-    def techniques(self, by: str = "outlet") -> pd.DataFrame:
-        return self._frame("techniques", by)
+    def techniques(
+        self, by: str = "outlet", since: str | None = None, until: str | None = None, top: int | None = None
+    ) -> pd.DataFrame:
+        return self._frame("techniques", by, since=since, until=until, top=top)
 
     def errors(self) -> pd.DataFrame:
         return self._frame("errors")

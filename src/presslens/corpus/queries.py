@@ -311,8 +311,9 @@ def claims(conn: Connection, *, since: str | None = None, until: str | None = No
     return rows
 
 
-def claim(conn: Connection, cluster_id: int) -> list[Row]:
-    """Every mention of one claim cluster: who, where, when, the exact words, disputes and fact-checks."""
+def claim(conn: Connection, cluster_id: int, limit: int | None = None) -> list[Row]:
+    """Every mention of one claim cluster (``limit``: the earliest ones), earliest first: who, where, when, the exact
+    words, disputes and fact-checks."""
     fc = schema.fact_checks.c
     query = (
         select(
@@ -334,6 +335,7 @@ def claim(conn: Connection, cluster_id: int) -> list[Row]:
         )
         .where(C.cluster_id == cluster_id, _CURRENT)
         .order_by(V.day, V.id, C.start)
+        .limit(limit)
     )
     rows = _rows(conn, query)
     checks: dict[int, list[Row]] = {}
@@ -352,17 +354,24 @@ def claim(conn: Connection, cluster_id: int) -> list[Row]:
 
 
 def techniques(
-    conn: Connection, by: str = "outlet", *, since: str | None = None, until: str | None = None
+    conn: Connection,
+    by: str = "outlet",
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = None,
 ) -> list[Row]:
     """Persuasion techniques counted per outlet, speaker or day: paragraph labels (and shown spans), and frames.
 
-    By speaker, a technique counts when it labels the paragraph a speaker's quote lies in or a shown span inside it.
+    By speaker, a technique counts when it labels the paragraph a speaker's quote lies in or a shown span inside it;
+    ``top``: only the ``top`` most quoted speakers (of the period).
     """
     p, f = schema.paragraph_techniques.c, schema.frames.c
     if by not in ("outlet", "day", "speaker"):
         raise StoreError(f"techniques --by {by!r}: expected outlet, speaker or day")
+    chosen = [r["id"] for r in speakers(conn, top, since=since, until=until)] if by == "speaker" and top else None
     if (by != "speaker" or not (since or until)) and summary.fresh(conn):
-        return _technique_counts(conn, by, since, until)
+        return _technique_counts(conn, by, since, until, chosen)
     if by == "speaker":
         key = S.name.label("speaker")
         query = (
@@ -374,7 +383,7 @@ def techniques(
                     schema.paragraph_techniques, and_(p.version_id == Q.version_id, p.start <= Q.start, p.end >= Q.end)
                 )
             )
-            .where(_CURRENT)
+            .where(_CURRENT, *([S.id.in_(chosen)] if chosen is not None else []))
             .group_by(S.name, p.technique)
         )
         return _rows(conn, _period(query, None, since, until).order_by(text("count DESC"), S.name, p.technique))
@@ -403,14 +412,18 @@ def techniques(
     return _rows(conn, select(union).order_by(union.c[by], union.c.kind.desc(), union.c["count"].desc(), union.c.label))
 
 
-def _technique_counts(conn: Connection, by: str, since: str | None, until: str | None) -> list[Row]:
-    """Techniques from the summaries: the same rows, in the same order, as counting them (by speaker: all time)."""
+def _technique_counts(
+    conn: Connection, by: str, since: str | None, until: str | None, chosen: list[int] | None = None
+) -> list[Row]:
+    """Techniques from the summaries: the same rows, in the same order, as counting them (by speaker: all time,
+    of the ``chosen`` speakers when given)."""
     if by == "speaker":
         st = schema.speaker_techniques.c
         total = func.sum(st.n)
         query = (
             select(S.name.label("speaker"), st.technique, total.label("count"))
             .join(schema.speakers, S.id == st.speaker_id)
+            .where(*([S.id.in_(chosen)] if chosen is not None else []))
             .group_by(S.name, st.technique)
             .order_by(total.desc(), S.name, st.technique)
         )
