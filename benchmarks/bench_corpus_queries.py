@@ -152,8 +152,8 @@ def pick(corpus: Corpus) -> dict[str, Any]:
 
 
 def speaker_by_name(corpus: Corpus, name: str, limit: int | None = None) -> list[dict[str, Any]]:
-    """What ``presslens corpus speaker NAME`` asks: the most quoted speaker named like it, then every quote (or
-    the newest ``limit``: ``queries.speaker``'s argument, which the command does not pass yet)."""
+    """What ``presslens corpus speaker NAME [--limit N]`` asks: the most quoted speaker named like it, then the
+    newest ``limit`` quotes (None: every one, ``--limit 0``)."""
     found = corpus.rows("find_speakers", name)
     return corpus.rows("speaker", found[0]["id"], limit=limit) if found else []
 
@@ -163,12 +163,12 @@ def cases(p: dict[str, Any]) -> list[tuple[str, Callable[[Corpus], list[dict[str
     return [
         ("stats", lambda c: c.rows("stats")),
         ("speakers --top 20", lambda c: c.rows("speakers", top=20)),
-        (f"speaker '{p['frequent']}' (most quoted)", lambda c: speaker_by_name(c, p["frequent"])),
         (
-            f"speaker '{p['frequent']}', the newest 100 (limit=100)",
+            f"speaker '{p['frequent']}' (most quoted; the newest 100, the default)",
             lambda c: speaker_by_name(c, p["frequent"], limit=100),
         ),
-        (f"speaker '{p['rare']}' (quoted once)", lambda c: speaker_by_name(c, p["rare"])),
+        (f"speaker '{p['frequent']}' --limit 0 (every quote)", lambda c: speaker_by_name(c, p["frequent"])),
+        (f"speaker '{p['rare']}' (quoted once)", lambda c: speaker_by_name(c, p["rare"], limit=100)),
         (f"quotes --search {p['common']} (common)", lambda c: c.rows("search_quotes", p["common"])),
         (f"quotes --search {p['rare_word']} (rare)", lambda c: c.rows("search_quotes", p["rare_word"])),
         (
@@ -202,19 +202,29 @@ def cases(p: dict[str, Any]) -> list[tuple[str, Callable[[Corpus], list[dict[str
         ),
         (f"claims --since {p['week']}", lambda c: c.rows("claims", since=p["week"])),
         ("claims (all time)", lambda c: c.rows("claims")),
-        (f"claim {p['big']} (biggest cluster)", lambda c: c.rows("claim", p["big"])),
-        (f"claim {p['small']} (one claim)", lambda c: c.rows("claim", p["small"])),
+        (
+            f"claim {p['big']} (biggest cluster; the earliest 200, the default)",
+            lambda c: c.rows("claim", p["big"], 200),
+        ),
+        (f"claim {p['big']} --limit 0 (every mention)", lambda c: c.rows("claim", p["big"])),
+        (f"claim {p['small']} (one claim)", lambda c: c.rows("claim", p["small"], 200)),
         *(
             (f"techniques --by {by} --since {p['month']}", _techniques(by, p["month"]))
             for by in ("outlet", "speaker", "day")
         ),
+        (
+            f"techniques --by speaker --since {p['month']} --top 0 (every speaker)",
+            _techniques("speaker", p["month"], 0),
+        ),
         *((f"techniques --by {by} (all time)", _techniques(by, None)) for by in ("outlet", "speaker", "day")),
+        ("techniques --by speaker --top 0 (all time, every speaker)", _techniques("speaker", None, 0)),
         ("errors", lambda c: c.rows("errors")),
     ]
 
 
-def _techniques(by: str, since: str | None) -> Callable[[Corpus], list[dict[str, Any]]]:
-    return lambda c: c.rows("techniques", by, since=since)
+def _techniques(by: str, since: str | None, top: int = 20) -> Callable[[Corpus], list[dict[str, Any]]]:
+    """As ``presslens corpus techniques`` asks (``--top 20`` by default, 0: every speaker)."""
+    return lambda c: c.rows("techniques", by, since=since, top=top or None)
 
 
 def percentile(xs: list[float], q: float) -> float:
