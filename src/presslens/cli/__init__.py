@@ -7,11 +7,11 @@ import os
 import sys
 
 from presslens import __version__
-from presslens.cli import analyze, corpus, evaluate, factchecks, ingest, serve, train
+from presslens.cli import analyze, corpus, evaluate, factchecks, ingest, load, serve, train
 from presslens.errors import PressLensError
 from presslens.terminal import safe_for_terminal
 
-GROUPS = (analyze, ingest, corpus, serve, train, evaluate, factchecks)
+GROUPS = (analyze, ingest, load, corpus, serve, train, evaluate, factchecks)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,6 +54,23 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="no progress line (shown on a terminal only: articles done, articles/s and, when the inputs can be "
         "counted, the ETA)",
     )
+    p.add_argument(
+        "--engine",
+        choices=("plain", "ray"),
+        default="plain",
+        help="plain: processes on this machine (the default); ray: a Ray Data job (pip install 'presslens[ray]')",
+    )
+    p.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="with --engine ray: join the Ray cluster at auto or ray://HOST:PORT (default: start Ray on this machine)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="with --engine ray: write the analyses as Parquet shards under DIR (a folder or a pyarrow URI); "
+        "with --out and no --db nothing is stored (presslens load DIR does it later)",
+    )
     p.set_defaults(func=run, only=None, accurate=False, accurate_model=None, all_spans=False, spacy_model=None)
     p.set_defaults(match_threshold=0.5, match_top=3)
 
@@ -77,6 +94,10 @@ def run(args: argparse.Namespace) -> int:
         raise OptionsError("--reanalyze works on the stored articles: give no SOURCE with it")
     if args.where and not args.reanalyze:
         raise OptionsError("--where goes with --reanalyze")
+    if args.engine == "ray":
+        return _run_ray(args)
+    if args.address or args.out:
+        raise OptionsError(f"{'--address' if args.address else '--out'} goes with --engine ray")
     options = options_from(args, n_articles=100)
     show = not args.no_progress and sys.stderr.isatty()
     t0 = time.perf_counter()
@@ -109,6 +130,47 @@ def run(args: argparse.Namespace) -> int:
     log(
         f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed "
         f"in {time.perf_counter() - t0:.1f} s"
+    )
+    return 1 if report.failed else 0
+
+
+def _run_ray(args: argparse.Namespace) -> int:
+    from presslens.cli.analyze import options_from
+    from presslens.distributed import require_ray
+    from presslens.options import OptionsError
+
+    if args.reanalyze:
+        raise OptionsError("--reanalyze runs on the plain engine: leave out --engine ray")
+    require_ray()  # one line when Ray is not installed, before anything is opened
+    from presslens.distributed.job import run_ray
+
+    options = options_from(args, n_articles=1)  # one process per actor: the actors are the workers
+    show = not args.no_progress and sys.stderr.isatty()
+    t0 = time.perf_counter()
+
+    def progress(r: IngestReport) -> None:
+        sys.stderr.write("\r" + progress_line(r, None, time.perf_counter() - t0, width=_width()))
+        sys.stderr.flush()
+
+    report = run_ray(
+        args.sources,
+        db=args.db,
+        out=args.out,
+        address=args.address,
+        options=options,
+        workers=args.workers,
+        command=" ".join(["ingest", *sys.argv[2:]])[:2000],
+        progress=progress if show else None,
+    )
+    if show:
+        progress(report)
+        sys.stderr.write("\n")
+    for e in report.errors:
+        log(f"presslens: skipped {safe_for_terminal(e)}")
+    where = f" (shards in {safe_for_terminal(args.out)})" if args.out else ""
+    log(
+        f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed "
+        f"in {time.perf_counter() - t0:.1f} s{where}"
     )
     return 1 if report.failed else 0
 
