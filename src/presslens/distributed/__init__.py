@@ -8,8 +8,6 @@ analyses into a store through :func:`presslens.corpus.write.store_batch`; ``load
 
 from __future__ import annotations
 
-import importlib.util
-
 from presslens.errors import PressLensError
 
 
@@ -18,8 +16,12 @@ class RayMissing(PressLensError):
 
 
 def require_ray() -> None:
-    if importlib.util.find_spec("ray") is None or importlib.util.find_spec("ray.data") is None:
-        raise RayMissing("--engine ray needs Ray Data: pip install 'presslens[ray]' (or the plain engine: no --engine)")
+    try:
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise RayMissing(
+            "--engine ray needs Ray Data: pip install 'presslens[ray]' (or leave out --engine: the plain engine)"
+        ) from None
 
 
 __all__ = ["RayMissing", "require_ray"]

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import resource
+import warnings
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -123,8 +124,10 @@ def _rows(ray: Any, todo: list[Unit], options: Options, lookup: str | None, size
             batch_format="pyarrow",
             num_cpus=1,
         )
-        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-            yield from batch.to_pylist()
+        with warnings.catch_warnings():  # a job of fewer blocks than actors is fine, not worth a warning
+            warnings.filterwarnings("ignore", message=".*minimum number of concurrent actors", category=UserWarning)
+            for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+                yield from batch.to_pylist()
     finally:
         ctx.target_max_block_size, ctx.execution_options.preserve_order, ctx.enable_progress_bars = saved
 

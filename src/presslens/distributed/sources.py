@@ -138,7 +138,7 @@ def _remote_file(unit: Unit, max_bytes: int) -> Iterator[Article | InputError]:
         local = str(Path(tmp) / name)
         try:
             fs, path = pafs.FileSystem.from_uri(unit.location)
-            with fs.open_input_stream(path) as src, open(local, "wb") as dst:
+            with fs.open_input_stream(path, compression=None) as src, open(local, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
         except Exception as exc:  # noqa: BLE001
