@@ -118,7 +118,7 @@ def main() -> None:
 
         server = PgServer()
         server.start()
-    results: dict[str, dict] = {}
+    runs: list[dict] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "articles.jsonl"
@@ -137,13 +137,15 @@ def main() -> None:
                 run = subprocess.run(cmd, capture_output=True, text=True)
                 if run.returncode != 0:
                     sys.exit(f"{mode} failed:\n{run.stderr[-3000:]}")
-                results[mode] = json.loads(run.stdout.strip().splitlines()[-1])
-                print(json.dumps(results[mode]), flush=True)
+                runs.append(json.loads(run.stdout.strip().splitlines()[-1]))
+                print(json.dumps(runs[-1]), flush=True)
     finally:
         if server is not None:
             server.stop()
+    results = {mode: mean([r for r in runs if r["mode"] == mode]) for mode in dict.fromkeys(modes)}
     for mode, r in results.items():
         line = f"{mode}: {r['articles']} articles in {r['seconds']} s, {r['articles_per_s']} articles/s"
+        line += f" (mean of {r['runs']} runs)" if r["runs"] > 1 else ""
         if "steady_articles_per_s" in r:
             line += f" ({r['steady_articles_per_s']} articles/s after the first batch at {r['first_batch_s']} s)"
         if mode == "ray":
@@ -155,6 +157,19 @@ def main() -> None:
                     line += f" ({steady:+.1f} % steady)"
             line += f", peak RSS per actor {r.get('peak_rss_mb_per_actor')} MB ({r.get('actors')} actors)"
         print(line)
+
+
+def mean(runs: list[dict]) -> dict:
+    """A mode run more than once (``--modes plain,ray,plain,ray``, alternating against a busy machine): the mean of
+    each figure, the peak of the peaks."""
+    out = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, float) and all(key in r for r in runs):
+            out[key] = round(sum(r[key] for r in runs) / len(runs), 2)
+    if "peak_rss_mb_per_actor" in out:
+        out["peak_rss_mb_per_actor"] = max(r["peak_rss_mb_per_actor"] or 0 for r in runs)
+    out["runs"] = len(runs)
+    return out
 
 
 if __name__ == "__main__":
