@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ def run_mode(mode: str, items: list[str], db: str | None) -> dict[str, float | s
 
     articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(items)]
     options = Options(workers=2, components=())
+    own0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     if mode == "analyze":
         from presslens.pipeline import analyze_many
@@ -56,7 +58,17 @@ def run_mode(mode: str, items: list[str], db: str | None) -> dict[str, float | s
             report = ingest([str(path)], db, options=options)
             n = report.stored
     seconds = time.perf_counter() - t0
-    return {"mode": mode, "articles": n, "seconds": round(seconds, 2), "articles_per_s": round(n / seconds, 2)}
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_own = own.ru_utime + own.ru_stime - own0.ru_utime - own0.ru_stime
+    cpu_kids = kids.ru_utime + kids.ru_stime - kids0.ru_utime - kids0.ru_stime
+    return {
+        "mode": mode,
+        "articles": n,
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(n / seconds, 2),
+        "cpu_main_s": round(cpu_own, 2),  # this process: reading, (ingest:) embedding, linking, writing
+        "cpu_workers_s": round(cpu_kids, 2),  # the analysis workers
+    }
 
 
 def main() -> None:

@@ -36,10 +36,14 @@ def main() -> None:
     ap.add_argument("--db", help="store to ingest into (default: a temporary SQLite file)")
     ap.add_argument("--fast", action="store_true", help="ingest with the lexical technique model")
     ap.add_argument("--calibrate", action="store_true")
+    ap.add_argument("--encoder", choices=["onnx", "torch"], default="onnx", help="the claim encoder's backend")
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
-    clusterer = load_clusterer()
-    print(f"encoder: {'all-MiniLM-L6-v2' if clusterer.encoder is not None else 'none (lexical)'}; COSINE={COSINE}")
+    clusterer = load_clusterer(args.encoder)
+    kind = "ONNX int8" if "Onnx" in type(clusterer.encoder).__name__ else "torch"
+    print(
+        f"encoder: {f'all-MiniLM-L6-v2 ({kind})' if clusterer.encoder is not None else 'none (lexical)'}; COSINE={COSINE}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "links.db")
         t0 = time.perf_counter()

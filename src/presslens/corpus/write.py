@@ -7,8 +7,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from presslens.corpus.clusters import Clusterer
 from presslens.corpus.speakers import Mention, SpeakerLinker, roles_in
@@ -151,79 +152,80 @@ def _store_one(conn: Connection, a: Analysis, run_id: int, clusterer: Clusterer,
             "INSERT INTO versions_fts(rowid, title, text) VALUES (?, ?, ?)", (version_id, a.title or "", a.text)
         )
     speaker_of = _link_speakers(conn, a)
-    quote_ids: dict[str, int] = {}
     quote_speaker: dict[str, int | None] = {}
+    quote_rows = []
     for q in a.quotes:
         sid = speaker_of.get(q.speaker.entity) if q.speaker and q.speaker.entity else None
         if sid is None and q.speaker and q.speaker.name and not q.speaker.entity:
             sid = speaker_of.get(f"name:{q.speaker.name}")
-        qrow = new_id(
-            conn.execute(
-                schema.quotes.insert().values(
-                    version_id=version_id,
-                    qid=q.id,
-                    kind=q.kind,
-                    start=q.start,
-                    end=q.end,
-                    text=q.text,
-                    cue=q.cue.text if q.cue else None,
-                    speaker_text=q.speaker.text if q.speaker else None,
-                    speaker_name=q.speaker.name if q.speaker else None,
-                    speaker_id=sid,
-                )
-            )
+        quote_speaker[q.id] = sid
+        quote_rows.append(
+            {
+                "version_id": version_id,
+                "qid": q.id,
+                "kind": q.kind,
+                "start": q.start,
+                "end": q.end,
+                "text": q.text,
+                "cue": q.cue.text if q.cue else None,
+                "speaker_text": q.speaker.text if q.speaker else None,
+                "speaker_name": q.speaker.name if q.speaker else None,
+                "speaker_id": sid,
+            }
         )
-        quote_ids[q.id], quote_speaker[q.id] = int(qrow), sid
-        if fts:
-            conn.exec_driver_sql("INSERT INTO quotes_fts(rowid, text) VALUES (?, ?)", (int(qrow), q.text))
+    quote_ids = dict(zip([q.id for q in a.quotes], _insert_many(conn, schema.quotes, quote_rows), strict=True))
+    if fts and quote_rows:
+        conn.exec_driver_sql(
+            "INSERT INTO quotes_fts(rowid, text) VALUES (?, ?)",
+            [(quote_ids[q.id], q.text) for q in a.quotes],
+        )
     disputed = {d.claim for d in a.disputes}
     matches = {cm.claim: cm.matches for cm in a.fact_checks}
     cluster_ids = clusterer.assign(conn, claim_texts)
+    claim_rows = []
     for c, cluster_id in zip(a.claims, cluster_ids, strict=True):
         sid = None
         if c.quote and c.quote in quote_speaker:
             sid = quote_speaker[c.quote]
         elif c.claimant and c.claimant.entity:
             sid = speaker_of.get(c.claimant.entity)
-        crow = int(
-            new_id(
-                conn.execute(
-                    schema.claims.insert().values(
-                        version_id=version_id,
-                        cid=c.id,
-                        start=c.start,
-                        end=c.end,
-                        text=c.text,
-                        checkworthiness=c.checkworthiness,
-                        claimant=c.claimant.name if c.claimant else None,
-                        speaker_id=sid,
-                        quote_id=quote_ids.get(c.quote) if c.quote else None,
-                        disputed=c.id in disputed,
-                        reasons=json.dumps(c.reasons, ensure_ascii=False),
-                        cluster_id=cluster_id,
-                    )
-                )
-            )
+        claim_rows.append(
+            {
+                "version_id": version_id,
+                "cid": c.id,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "checkworthiness": c.checkworthiness,
+                "claimant": c.claimant.name if c.claimant else None,
+                "speaker_id": sid,
+                "quote_id": quote_ids.get(c.quote) if c.quote else None,
+                "disputed": c.id in disputed,
+                "reasons": json.dumps(c.reasons, ensure_ascii=False),
+                "cluster_id": cluster_id,
+            }
         )
-        if fts:
-            conn.exec_driver_sql("INSERT INTO claims_fts(rowid, text) VALUES (?, ?)", (crow, c.text))
-        fcs = {fc.id: fc for fc in matches.get(c.id, [])}  # one row per record
-        if fcs:
-            conn.execute(
-                schema.fact_checks.insert(),
-                [
-                    {
-                        "claim_id": crow,
-                        "fact_check": fc.id,
-                        "claim_reviewed": fc.claim_reviewed,
-                        "rating": fc.rating,
-                        "publisher": fc.publisher,
-                        "url": fc.url,
-                        "score": fc.score,
-                    }
-                    for fc in fcs.values()
-                ],
-            )
+    claim_ids = _insert_many(conn, schema.claims, claim_rows)
+    if fts and claim_rows:
+        conn.exec_driver_sql(
+            "INSERT INTO claims_fts(rowid, text) VALUES (?, ?)",
+            [(crow, c.text) for crow, c in zip(claim_ids, a.claims, strict=True)],
+        )
+    fact_check_rows = [
+        {
+            "claim_id": crow,
+            "fact_check": fc.id,
+            "claim_reviewed": fc.claim_reviewed,
+            "rating": fc.rating,
+            "publisher": fc.publisher,
+            "url": fc.url,
+            "score": fc.score,
+        }
+        for crow, c in zip(claim_ids, a.claims, strict=True)
+        for fc in {fc.id: fc for fc in matches.get(c.id, [])}.values()  # one row per record
+    ]
+    if fact_check_rows:
+        conn.execute(schema.fact_checks.insert(), fact_check_rows)
     if a.techniques:
         conn.execute(
             schema.techniques.insert(),
@@ -257,6 +259,14 @@ def _store_one(conn: Connection, a: Analysis, run_id: int, clusterer: Clusterer,
             [{"version_id": version_id, "frame": k, "confidence": v} for k, v in frames.items()],
         )
     return version_id
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in one statement (SQLAlchemy's insertmanyvalues) and return their ids in order."""
+    if not rows:
+        return []
+    result = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
+    return [int(r[0]) for r in result]
 
 
 def _link_speakers(conn: Connection, a: Analysis) -> dict[str, int]:

@@ -17,21 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from presslens.nlp.onnx import onnxruntime_available, quantized
 from presslens.persuasion.accurate.config import LABELS
+
+__all__ = ["OnnxScorer", "export", "export_dir", "export_path", "onnxruntime_available", "quantized"]
 
 if TYPE_CHECKING:
     from presslens.persuasion.accurate.encoding import Row
     from presslens.persuasion.accurate.network import Tagger
 
 EXPORT_VERSION = "2"  # bump when the exported graph changes (2: the first member's states as a second output)
-
-
-def onnxruntime_available() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def export_dir() -> Path:
@@ -88,33 +83,6 @@ def export(members: list[Tagger], out: Path) -> Path:
             )
         os.replace(tmp, out)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
-
-
-def quantized(onnx: Path) -> Path:
-    """The int8 version of an export (ONNX Runtime dynamic quantisation, per-channel weights), made once beside it.
-
-    On two CV folds against the gold spans it moved every score by at most 0.0034 and ran the tagger about 1.5×
-    faster (``experiments/onnx_int8_folds.py``), so the default analysis runs it; ``--accurate`` runs fp32.
-    """
-    import logging
-
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    out = onnx.with_name(onnx.stem + "-int8.onnx")
-    if out.exists():
-        return out
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)
-    os.close(fd)
-    level = logging.getLogger().level
-    logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process first is for convolutional models
-    try:
-        quantize_dynamic(str(onnx), tmp, per_channel=True, weight_type=QuantType.QInt8)
-        os.replace(tmp, out)
-    finally:
-        logging.getLogger().setLevel(level)
         if os.path.exists(tmp):
             os.unlink(tmp)
     return out
