@@ -197,7 +197,10 @@ class Analyser:
         if db is not None:
             from presslens.store import open_engine
 
-            self.engine = open_engine(db, create=False)
+            try:
+                self.engine = open_engine(db, create=False)
+            except Exception:  # noqa: BLE001 - a store this node cannot reach: everything is analysed, and the
+                self.engine = None  # writer still stores nothing twice (the lookup only saves analysis time)
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
@@ -207,7 +210,10 @@ class Analyser:
         rows = batch.to_pylist()
         known: dict[str, str] = {}
         if self.engine is not None:
-            known = current_digests(self.engine, sorted({r["key"] for r in rows if r["key"]}))
+            try:
+                known = current_digests(self.engine, sorted({r["key"] for r in rows if r["key"]}))
+            except Exception:  # noqa: BLE001 - the store is busy or gone for a moment: analyse the batch
+                known = {}
         todo = [i for i, r in enumerate(rows) if r["error"] is None and known.get(r["key"]) != r["digest"]]
         articles = [row_item(rows[i]) for i in todo]
         results = dict(zip(todo, self.pipeline.analyze_articles(articles), strict=True))  # type: ignore[arg-type]
