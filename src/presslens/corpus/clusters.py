@@ -192,6 +192,11 @@ class Clusterer:
         rows = conn.execute(
             select(c.id, c.text, c.terms, c.numbers, c.vector).join(hits, hits.c.cluster_id == c.id)
         ).all()
+        if claim.vector is not None and rows and all(r.vector is not None for r in rows):
+            # cosine of all candidates at once; only those close enough are worth the vetoes' closer look
+            stored = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float16).reshape(len(rows), -1)
+            close = stored.astype(np.float32) @ claim.vector >= COSINE
+            rows = [r for r, keep in zip(rows, close, strict=True) if keep]
         out = []
         for r in rows:
             vector = np.frombuffer(r.vector, dtype=np.float16).astype(np.float32) if r.vector is not None else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Connection, func, select
 
@@ -43,6 +44,7 @@ FAMILY_FIRST = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # the same names come back in every article and every comparison
 def normalise(name: str) -> str:
     """Lower case, accents and punctuation dropped, a leading "the" dropped: "the Kremlin's" → "kremlin"."""
     s = unicodedata.normalize("NFKD", name.translate(_LETTERS))
