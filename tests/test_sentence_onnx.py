@@ -42,3 +42,19 @@ def test_the_ingest_clusterer_runs_onnx_unless_told_torch(monkeypatch):
     assert isinstance(load_clusterer().encoder, OnnxSentenceEncoder)
     monkeypatch.setenv("PRESSLENS_CLUSTER_ENCODER", "torch")
     assert not isinstance(load_clusterer().encoder, OnnxSentenceEncoder)
+
+
+def test_a_claim_repeated_word_for_word_is_embedded_once():
+    clusterer = load_clusterer()
+    encoder, asked = clusterer.encoder, []
+
+    class Counting:  # the real encoder, counting what it is asked to embed
+        def encode(self, texts):
+            asked.extend(texts)
+            return encoder.encode(texts)
+
+    clusterer.encoder = Counting()
+    first = clusterer.prepare([CLAIMS[0], CLAIMS[2], CLAIMS[0]])
+    again = clusterer.prepare([CLAIMS[2], CLAIMS[3]])  # a syndicated copy: one claim seen before
+    assert asked == [CLAIMS[0], CLAIMS[2], CLAIMS[3]]
+    assert np.array_equal(first[0].vector, first[2].vector) and np.array_equal(first[1].vector, again[0].vector)

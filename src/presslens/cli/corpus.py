@@ -57,7 +57,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", choices=["outlet", "speaker", "day"], default="outlet")
     p.add_argument("--since", metavar="DAY")
     p.add_argument("--until", metavar="DAY")
-    p.add_argument("--top", type=int, default=20, help="--by speaker: the N most quoted speakers (default 20; 0: all)")
+    p.add_argument(
+        "--top", type=int, default=20, help="--by speaker: the N most quoted speakers of all time (default 20; 0: all)"
+    )
     p.set_defaults(func=run, query="techniques")
     q("errors", "inputs that could not be analysed, newest first").set_defaults(func=run, query="errors")
     ex = csub.add_parser("export", help="write a table of the store for pandas, polars or DuckDB")

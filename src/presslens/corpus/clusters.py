@@ -14,6 +14,7 @@ so a new claim is compared with tens of clusters, not all of them.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ JACCARD = 0.5
 MAX_POSTINGS = 20_000  # a term in more clusters than this is too common to find candidates with
 CANDIDATE_TERMS = 5
 MAX_CANDIDATES = 200
+SEEN = 20_000  # claim vectors kept for texts that come again
 
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below between
@@ -135,11 +137,19 @@ class Clusterer:
 
     def __init__(self, encoder: Any | None = None) -> None:
         self.encoder = encoder
+        self._seen: OrderedDict[str, Any] = OrderedDict()  # text → vector: wire copy repeats claims word for word
 
     def prepare(self, texts: list[str]) -> list[ClaimText]:
         vectors: list[Any] = [None] * len(texts)
         if self.encoder is not None and texts:
-            vectors = list(self.encoder.encode(texts))
+            new = list(dict.fromkeys(t for t in texts if t not in self._seen))
+            for t, v in zip(new, self.encoder.encode(new) if new else [], strict=True):
+                self._seen[t] = v
+            for t in texts:
+                self._seen.move_to_end(t)
+            while len(self._seen) > SEEN:
+                self._seen.popitem(last=False)
+            vectors = [self._seen[t] for t in texts]
         return [ClaimText(t, terms(t), numbers(t), v) for t, v in zip(texts, vectors, strict=True)]
 
     def assign(self, conn: Connection, claims: list[ClaimText]) -> list[int]:

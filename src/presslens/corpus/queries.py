@@ -364,12 +364,12 @@ def techniques(
     """Persuasion techniques counted per outlet, speaker or day: paragraph labels (and shown spans), and frames.
 
     By speaker, a technique counts when it labels the paragraph a speaker's quote lies in or a shown span inside it;
-    ``top``: only the ``top`` most quoted speakers (of the period).
+    ``top``: only the ``top`` most quoted speakers (of all time, also for a period).
     """
     p, f = schema.paragraph_techniques.c, schema.frames.c
     if by not in ("outlet", "day", "speaker"):
         raise StoreError(f"techniques --by {by!r}: expected outlet, speaker or day")
-    chosen = [r["id"] for r in speakers(conn, top, since=since, until=until)] if by == "speaker" and top else None
+    chosen = [r["id"] for r in speakers(conn, top)] if by == "speaker" and top else None  # all-time: a cheap ranking
     if (by != "speaker" or not (since or until)) and summary.fresh(conn):
         return _technique_counts(conn, by, since, until, chosen)
     if by == "speaker":
