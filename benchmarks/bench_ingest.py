@@ -9,6 +9,11 @@ models, no knowledge base: what `presslens analyze` costs), `sqlite` (the same t
 fresh SQLite file: analysis + speaker linking + claim embedding and clustering + writes) and `postgres` (the same into
 a throw-away PostgreSQL server started for the run, tests/pgserver.py). Overhead = ingest seconds / analyze seconds - 1,
 and the same in CPU seconds (this process + its analysis workers), which other jobs on the machine disturb less.
+
+`--writer` measures the ingest's own work apart: the articles are analysed once (CPU seconds per article, as the
+ingest runs the analysis: 2 workers and this process), then the same analyses are stored by ``store_batch`` into
+fresh SQLite stores, once with each claim encoder backend (ONNX int8, torch), CPU seconds timed in this process: the
+writer's share of an article's CPU, which is what the ingest adds on cores that the analysis keeps busy.
 """
 
 from __future__ import annotations
@@ -72,6 +77,40 @@ def run_mode(mode: str, items: list[str], db: str | None) -> dict[str, float | s
     }
 
 
+def writer_costs(items: list[str]) -> None:
+    from presslens.corpus.ingest import load_clusterer
+    from presslens.corpus.write import start_run, store_batch
+    from presslens.ingest import Article
+    from presslens.options import Options
+    from presslens.pipeline import analyze_many
+
+    articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(items)]
+
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c0 = cpu()
+    analyses = list(analyze_many(articles, options=Options(workers=2, components=())))
+    analysis = (cpu() - c0) / len(articles)
+    print(f"analysis: {1000 * analysis:.0f} ms CPU per article (2 workers and this process, as ingest runs it)")
+    from presslens.store import open_engine
+
+    for backend in ("onnx", "torch"):
+        clusterer = load_clusterer(backend)
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = open_engine(str(Path(tmp) / "w.db"))
+            run = start_run(engine, "bench")
+            c0 = time.process_time()
+            for i in range(0, len(analyses), 32):
+                store_batch(engine, analyses[i : i + 32], run, clusterer)
+            cost = (time.process_time() - c0) / len(analyses)
+            engine.dispose()
+        print(
+            f"writer ({backend} encoder): {1000 * cost:.1f} ms CPU per article, {100 * cost / analysis:.1f} % of the analysis"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=SHARED)
@@ -79,9 +118,13 @@ def main() -> None:
     ap.add_argument("--words", default="600-1000")
     ap.add_argument("--modes", default="analyze,sqlite,postgres,analyze")
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--writer", action="store_true", help="the writer's CPU per article apart (see above)")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "DB"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     items = texts(args.data, args.n, args.words, args.smoke)
+    if args.writer:
+        writer_costs(items)
+        return
     if args.child:
         mode, db = args.child
         print(json.dumps(run_mode(mode, items, None if db == "-" else db)))
