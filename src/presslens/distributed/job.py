@@ -75,10 +75,10 @@ def run_ray(
         if stats is not None:
             stats.update(actors=size, peak_rss_mb=peak)
     finally:
+        if shards:
+            shards.flush()  # the rows received so far are whole analyses: a failed or stopped job keeps them
         if started:
             ray.shutdown()
-    if shards:
-        shards.flush()
     return writer.close() if writer else report
 
 
