@@ -136,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_ray(args: argparse.Namespace) -> int:
     from presslens.cli.analyze import options_from
+    from presslens.corpus import IngestReport
     from presslens.distributed import require_ray
     from presslens.options import OptionsError
 
@@ -152,6 +153,8 @@ def _run_ray(args: argparse.Namespace) -> int:
         sys.stderr.write("\r" + progress_line(r, None, time.perf_counter() - t0, width=_width()))
         sys.stderr.flush()
 
+    if show:
+        progress(IngestReport())  # a line at once: starting Ray and the actors takes seconds
     report = run_ray(
         args.sources,
         db=args.db,
