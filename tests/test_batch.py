@@ -261,3 +261,24 @@ def test_output_file_holds_the_good_analyses_when_some_inputs_fail(tmp_path):
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["good"]
     assert out.stat().st_mode & 0o777 == 0o640  # the file's permissions are kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "good.txt", "out.jsonl"]
+
+
+def _thread_counts() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [int(p["num_threads"]) for p in threadpool_info()]
+
+
+def test_analysis_workers_run_one_thread_each():
+    # forked from this process, whose NumPy runs a BLAS pool of one thread per core: two workers on two cores
+    # would each run that many threads, fighting over the cores
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from presslens import pipeline
+    from presslens.options import Options
+
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, ctx, initializer=pipeline._init_worker, initargs=(Options(fast=True),)) as pool:
+        counts = pool.submit(_thread_counts).result(timeout=120)
+    assert counts and set(counts) == {1}

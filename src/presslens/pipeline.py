@@ -255,15 +255,21 @@ class _Pool:
 
 def _init_worker(options: Options) -> None:
     """The worker warm-up: spaCy and every chosen component, loaded before the first chunk arrives."""
-    _limit_torch_threads()
+    _limit_threads()
     pipeline_for(options)
+    _limit_threads()  # the pools of libraries the components loaded
 
 
-def _limit_torch_threads() -> None:
-    """Workers share the cores: one thread each for the sentence encoder, as spaCy uses."""
+def _limit_threads() -> None:
+    """Workers share the cores: one thread each for the encoders and for BLAS, as spaCy uses. A worker forked from
+    a process that had loaded NumPy inherits its OpenBLAS pool of one thread per core, which OMP_NUM_THREADS set
+    now no longer changes: threadpoolctl does."""
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
     os.environ["OMP_NUM_THREADS"] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
 
 
 def _analyze_chunk(articles: list[Article], options: Options) -> list[Result]:
