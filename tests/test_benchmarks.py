@@ -35,6 +35,10 @@ FIGURES = {
     "synth_corpus.py": r"bulk load: [\d.]+ s, [\d,]+ articles/s",
     "bench_corpus_queries.py": r"\| `stats` \| [\d,]+ \| [\d.]+ \| [\d.]+",
     "bench_ingest.py": r"\{\"mode\": \"analyze\".*\n.*\"mode\": \"sqlite\".*\nsqlite: [+-][\d.]+ % time, [+-][\d.]+ % CPU against analyze",
+    "bench_web_load.py": (
+        r"\| dashboard \| [\d,]+ \| 0 \| [\d.]+ \| [\d.]+.*\nall: [\d,]+ requests .*, 0 errors, p95 [\d.]+ ms\n"
+        r"server RSS: start [\d.]+ MiB, end [\d.]+ MiB"
+    ),
     "bench_distributed.py": r"\nplain: 12 articles in [\d.]+ s.*\nray: 12 articles in [\d.]+ s, [\d.]+ articles/s.*, overhead "
     r"[+-][\d.]+ % against plain, peak RSS per actor \d+ MB \(2 actors\)\nload-sqlite: 12 articles in [\d.]+ s",
     "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",

@@ -36,6 +36,7 @@ from presslens.web.security import (
 )
 
 Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+MentionPage = Annotated[int, Query(ge=1, le=100_000, description=f"a page of {data.PAGE_MENTIONS} mentions")]
 
 
 class HTTPProblem(Exception):
@@ -185,13 +186,30 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
             raise HTTPProblem(400, str(exc)) from None
 
     # -- dashboard ----------------------------------------------------------------------------------------
+    # the pages many people open (the dashboard, the speakers and claims in the news) are kept while the store
+    # is unchanged, for seconds: the biggest claim cluster takes a few hundred ms to count (docs/benchmarks.md)
+    shared = data.Memo()
+
+    def dashboard(since: str | None, until: str | None, top: int = 10) -> Any:
+        return get(
+            lambda c: shared.get(c, ("dashboard", since, until, top), lambda c: data.dashboard(c, since, until, top))
+        )
+
+    def speaker(speaker_id: int, limit: int = data.PAGE_QUOTES) -> Any:
+        return get(
+            lambda c: shared.get(c, ("speaker", speaker_id, limit), lambda c: data.speaker(c, speaker_id, limit))
+        )
+
+    def claim(cluster_id: int, page: int) -> Any:
+        return get(lambda c: shared.get(c, ("claim", cluster_id, page), lambda c: data.claim(c, cluster_id, page)))
+
     @app.get("/api/dashboard", tags=["corpus"], summary="Counts, articles per day, top speakers and claims, prevalence")
     def api_dashboard(since: Day = None, until: Day = None, top: Annotated[int, Query(ge=1, le=100)] = 10) -> Any:
-        return get(lambda c: data.dashboard(c, since, until, top))
+        return dashboard(since, until, top)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard_page(since: Day = None, until: Day = None) -> HTMLResponse:
-        d = get(lambda c: data.dashboard(c, since, until))
+        d = dashboard(since, until)
         api = "/api/dashboard" + (f"?{_qs(since=since, until=until)}" if since or until else "")
         return html("dashboard.html", title="Dashboard", d=d, **_common(settings, api, "dashboard"))
 
@@ -292,11 +310,11 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
 
     @app.get("/api/speakers/{speaker_id}", tags=["corpus"], summary="One speaker: names, quotes over time, claims")
     def api_speaker(speaker_id: int, limit: Annotated[int, Query(ge=1, le=100_000)] = data.PAGE_QUOTES) -> Any:
-        return get(lambda c: data.speaker(c, speaker_id, limit))
+        return speaker(speaker_id, limit)
 
     @app.get("/speaker/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(speaker_id: int) -> HTMLResponse:
-        d = get(lambda c: data.speaker(c, speaker_id))
+        d = speaker(speaker_id)
         api = f"/api/speakers/{speaker_id}"
         return html("speaker.html", title=d["speaker"]["name"], d=d, **_common(settings, api, "speakers"))
 
@@ -323,13 +341,13 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
         )
 
     @app.get("/api/claims/{cluster_id}", tags=["corpus"], summary="One claim cluster: mentions, disputes, fact-checks")
-    def api_claim(cluster_id: int) -> Any:
-        return get(lambda c: data.claim(c, cluster_id))
+    def api_claim(cluster_id: int, page: MentionPage = 1) -> Any:
+        return claim(cluster_id, page)
 
     @app.get("/claim/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
-    def claim_page(cluster_id: int) -> HTMLResponse:
-        d = get(lambda c: data.claim(c, cluster_id))
-        api = f"/api/claims/{cluster_id}"
+    def claim_page(cluster_id: int, page: MentionPage = 1) -> HTMLResponse:
+        d = claim(cluster_id, page)
+        api = f"/api/claims/{cluster_id}" + (f"?page={d['page']}" if d["page"] > 1 else "")
         return html("claim.html", title=f"Claim {cluster_id}", d=d, **_common(settings, api, "claims"))
 
     # -- article ----------------------------------------------------------------------------------------------

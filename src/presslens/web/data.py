@@ -7,14 +7,16 @@ day, a speaker's claims, an article's links) is asked here, parameterised SQL th
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, distinct, func, select
 
 from presslens.corpus import queries
 from presslens.model import Analysis
-from presslens.store import schema
+from presslens.store import schema, summary
 
 Row = dict[str, Any]
 V, Q, C, S = schema.versions.c, schema.quotes.c, schema.claims.c, schema.speakers.c
@@ -23,6 +25,7 @@ CURRENT = V.current.is_(True)
 NO_OUTLET = "(no outlet)"
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}  # not names (as written in a quote)
 PAGE_QUOTES = 200  # a speaker page lists at most this many quotes (the API takes ?limit=)
+PAGE_MENTIONS = 200  # a claim cluster's page lists this many mentions a page (the biggest has thousands)
 
 
 class NotFound(LookupError):
@@ -39,6 +42,31 @@ def period(query: Any, since: str | None, until: str | None) -> Any:
     if until:
         query = query.where(V.day <= until)
     return query
+
+
+class Memo:
+    """Answers that many visitors share (the dashboard, a speaker or claim in the news), kept while the store has
+    the same newest version and for at most ``ttl`` seconds (an article changed back to an older version adds
+    none): 20 people opening the dashboard cost one count of 200,000 articles, not 20. The oldest go first."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 256) -> None:
+        self.ttl, self.size = ttl, size
+        self._kept: dict[Any, tuple[Any, float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: Connection, key: Any, compute: Any) -> Any:
+        mark = conn.execute(select(func.max(V.id))).scalar()
+        now = time.monotonic()
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[0] == mark and now - kept[1] < self.ttl:
+            return kept[2]
+        value = compute(conn)
+        with self._lock:
+            if len(self._kept) >= self.size:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = (mark, now, value)
+        return value
 
 
 # -- dashboard -------------------------------------------------------------------------------------------
@@ -64,9 +92,17 @@ def dashboard(conn: Connection, since: str | None = None, until: str | None = No
 
 def prevalence(conn: Connection, since: str | None, until: str | None) -> Row:
     """Techniques (labelled paragraphs per article) and frames (share of articles) by outlet: a heatmap's rows."""
-    articles = dict(
-        conn.execute(period(select(V.outlet, func.count()).where(CURRENT), since, until).group_by(V.outlet)).all()
-    )
+    if since or until or not summary.fresh(conn):
+        articles = dict(
+            conn.execute(period(select(V.outlet, func.count()).where(CURRENT), since, until).group_by(V.outlet)).all()
+        )
+    else:  # all time: the summary's counts (the undated and the outlet-less included)
+        articles = _outlet_counts(conn)
+        unknown = (conn.execute(select(func.count()).select_from(schema.summary_versions)).scalar() or 0) - sum(
+            articles.values()
+        )
+        if unknown:
+            articles[None] = unknown
     counts = queries.techniques(conn, "outlet", since=since, until=until)
     outlets = sorted({r["outlet"] for r in counts} | set(articles), key=lambda o: (o is None, str(o or "")))
     out: Row = {"outlets": [o or NO_OUTLET for o in outlets], "articles": [articles.get(o, 0) for o in outlets]}
@@ -90,12 +126,14 @@ def speaker(conn: Connection, speaker_id: int, limit: int = PAGE_QUOTES) -> Row:
     n = schema.speaker_names.c
     names = sorted(x for x in conn.execute(select(n.name).where(n.speaker_id == speaker_id)).scalars())
     names = [x for x in names if x.lower() not in _PRONOUNS and not x.lower().startswith(("the ", "a ", "an "))]
-    quotes = queries.speaker(conn, speaker_id)
+    quotes = queries.speaker(conn, speaker_id, limit=limit)  # the newest
     _add_versions(conn, quotes, Q.id, Q.version_id)
-    days = Counter(r["day"] for r in quotes if r["day"])
-    outlets = Counter(r["outlet"] or NO_OUTLET for r in quotes)
-    techniques = Counter(t for r in quotes for t in r["techniques"])
+    counts = _speaker_counts(conn, speaker_id)
     fact_checks = select(func.count()).where(FC.claim_id == C.id).scalar_subquery()
+    # a speaker with more quotes than listed: the claims in the quotes listed (ranking all of a speaker's tens of
+    # thousands of claims takes a second); else all the claims attributed to them, in a quote or not
+    newest = quotes[:900] if counts["quote_count"] > len(quotes) else None  # 900: values one statement binds
+    theirs = C.quote_id.in_([q["id"] for q in newest]) if newest is not None else C.speaker_id == speaker_id
     claims = _rows(
         conn,
         select(
@@ -112,7 +150,7 @@ def speaker(conn: Connection, speaker_id: int, limit: int = PAGE_QUOTES) -> Row:
             fact_checks.label("fact_checks"),
         )
         .join(schema.versions, V.id == C.version_id)
-        .where(C.speaker_id == speaker_id, CURRENT)
+        .where(theirs, CURRENT)
         .order_by(C.checkworthiness.desc(), C.id)
         .limit(limit),
     )
@@ -121,12 +159,50 @@ def speaker(conn: Connection, speaker_id: int, limit: int = PAGE_QUOTES) -> Row:
         c["checkworthiness"] = round(float(c["checkworthiness"]), 3)
     return {
         "speaker": {**dict(who._mapping), "names": names},
-        "quote_count": len(quotes),
-        "quotes": quotes[:limit],
-        "timeline": [{"day": d, "quotes": k} for d, k in sorted(days.items())],
-        "outlets": [{"outlet": o, "quotes": k} for o, k in outlets.most_common()],
-        "techniques": [{"technique": t, "quotes": k} for t, k in techniques.most_common()],
+        **counts,
+        "quotes": quotes,
         "claims": claims,
+        "claims_in_newest": None if newest is None else len(newest),  # None: all their claims
+    }
+
+
+def _speaker_counts(conn: Connection, speaker_id: int) -> Row:
+    """A speaker's quotes, the articles quoting them per day and per outlet, and their quotes per technique (of
+    the paragraph they lie in): from the summary tables when in step with the store (a speaker quoted tens of
+    thousands of times is counted in milliseconds), else counted the same way from the rows."""
+    if summary.fresh(conn):
+        st, sd, so, sk = (
+            t.c for t in (schema.speaker_stats, schema.speaker_days, schema.speaker_outlets, schema.speaker_techniques)
+        )
+        n = conn.execute(select(st.quotes).where(st.speaker_id == speaker_id)).scalar() or 0
+        days = conn.execute(select(sd.day, sd.n).where(sd.speaker_id == speaker_id)).all()
+        outlets = conn.execute(select(so.outlet, so.n).where(so.speaker_id == speaker_id)).all()
+        techniques = conn.execute(select(sk.technique, sk.n).where(sk.speaker_id == speaker_id)).all()
+    else:
+        theirs = and_(Q.speaker_id == speaker_id, CURRENT)
+        joined = schema.quotes.join(schema.versions, V.id == Q.version_id)
+        n = conn.execute(select(func.count()).select_from(joined).where(theirs)).scalar() or 0
+        days, outlets = (
+            conn.execute(
+                select(col, func.count(distinct(V.id)))
+                .select_from(joined)
+                .where(theirs, col.is_not(None))
+                .group_by(col)
+            ).all()
+            for col in (V.day, V.outlet)
+        )
+        paragraph = and_(P.version_id == Q.version_id, P.start <= Q.start, P.end >= Q.end)
+        techniques = conn.execute(
+            select(P.technique, func.count(distinct(Q.id)))
+            .select_from(joined.join(schema.paragraph_techniques, paragraph))
+            .where(theirs)
+            .group_by(P.technique)
+        ).all()
+    return {
+        "quote_count": int(n),
+        "timeline": [{"day": d, "articles": int(k)} for d, k in sorted(days)],
+        "outlets": [{"outlet": o, "articles": int(k)} for o, k in sorted(outlets, key=lambda x: (-x[1], x[0]))],
+        "techniques": [{"technique": t, "quotes": int(k)} for t, k in sorted(techniques, key=lambda x: (-x[1], x[0]))],
     }
 
 
@@ -141,12 +217,23 @@ def _add_versions(conn: Connection, rows: list[Row], id_col: Any, version_col: A
 
 
 # -- claim cluster -----------------------------------------------------------------------------------------
-def claim(conn: Connection, cluster_id: int) -> Row:
+def claim(conn: Connection, cluster_id: int, page: int = 1, per_page: int = PAGE_MENTIONS) -> Row:
+    """A claim cluster: its mentions counted per day and outlet, and one page of them, earliest first (the
+    biggest clusters have thousands: a page of all of them would take seconds to build and megabytes to send)."""
     cc = schema.claim_clusters.c
     cluster = conn.execute(select(cc.id, cc.text).where(cc.id == cluster_id)).first()
     if cluster is None:
         raise NotFound(f"no claim cluster {cluster_id}")
-    mentions = queries.claim(conn, cluster_id)
+    spread = conn.execute(
+        select(V.day, V.outlet, func.count(), func.count(distinct(V.id)))
+        .select_from(schema.claims.join(schema.versions, V.id == C.version_id))
+        .where(C.cluster_id == cluster_id, CURRENT)
+        .group_by(V.day, V.outlet)
+    ).all()
+    total = sum(int(k) for _, _, k, _ in spread)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    mentions = queries.claim(conn, cluster_id, limit=page * per_page)[(page - 1) * per_page :]
     extra = {
         r.id: r
         for r in conn.execute(
@@ -157,21 +244,43 @@ def claim(conn: Connection, cluster_id: int) -> Row:
         e = extra.get(m["id"])
         m["version"], m["speaker_id"] = (e.version_id, e.speaker_id) if e else (None, None)
         m["checkworthiness"] = round(float(m["checkworthiness"]), 3)
-    disputes = _disputes(conn, mentions, extra)
-    checks: dict[str, Row] = {}
-    for m in mentions:
-        for fc in m["fact_checks"]:
-            checks.setdefault(fc["fact_check"], fc)
-    days = Counter(m["day"] for m in mentions if m["day"])
+    days: Counter[str] = Counter()
+    for day, _, k, _ in spread:
+        if day:
+            days[day] += int(k)
     return {
         "cluster": dict(cluster._mapping),
-        "mentions": mentions,
-        "articles": len({m["version"] for m in mentions}),
-        "outlets": sorted({m["outlet"] or NO_OUTLET for m in mentions}),
-        "disputes": disputes,
-        "fact_checks": list(checks.values()),
+        "mention_count": total,
+        "articles": sum(int(a) for *_, a in spread),  # a version has one day and one outlet: no overlap
+        "outlets": sorted({o or NO_OUTLET for _, o, _, _ in spread}),
+        "disputes": _disputes(conn, mentions, extra),
+        "fact_checks": _fact_checks(conn, cluster_id),
         "timeline": [{"day": d, "mentions": k} for d, k in sorted(days.items())],
+        "page": page,
+        "pages": pages,
+        "per_page": per_page,
+        "mentions": mentions,
     }
+
+
+def _fact_checks(conn: Connection, cluster_id: int) -> list[Row]:
+    """The fact-checks matched to any current mention of the cluster, each once."""
+    if summary.fresh(conn):  # most clusters have none: no join over the thousands of mentions of a big one
+        cs = schema.cluster_stats.c
+        if not conn.execute(select(cs.fact_checks).where(cs.cluster_id == cluster_id)).scalar():
+            return []
+    query = (
+        select(FC.fact_check, FC.claim_reviewed, FC.rating, FC.publisher, FC.url)
+        .select_from(
+            schema.fact_checks.join(schema.claims, C.id == FC.claim_id).join(schema.versions, V.id == C.version_id)
+        )
+        .where(C.cluster_id == cluster_id, CURRENT)
+        .order_by(V.day, V.id, C.start)
+    )
+    checks: dict[str, Row] = {}
+    for r in _rows(conn, query):
+        checks.setdefault(r["fact_check"], r)
+    return list(checks.values())
 
 
 def _disputes(conn: Connection, mentions: list[Row], extra: dict[int, Any], most: int = 50) -> list[Row]:
@@ -269,9 +378,17 @@ def hit(text: str, start: int | None, end: int | None, context: int = 240) -> Ro
 
 
 def outlets(conn: Connection) -> list[Row]:
+    """The outlets of current articles and their articles (the search form's choices)."""
+    if summary.fresh(conn):
+        return [{"outlet": o, "articles": k} for o, k in sorted(_outlet_counts(conn).items())]
     return [
         {"outlet": o, "articles": k}
         for o, k in conn.execute(
             select(V.outlet, func.count()).where(CURRENT, V.outlet.is_not(None)).group_by(V.outlet).order_by(V.outlet)
         )
     ]
+
+
+def _outlet_counts(conn: Connection) -> dict[str | None, int]:
+    so = schema.summary_outlets.c
+    return {o: int(n) for o, n in conn.execute(select(so.outlet, so.n).where(so.n > 0))}

@@ -2,17 +2,28 @@
 
 Full text is SQLite's FTS5 or PostgreSQL's tsvector (as the store indexes them: all words, stemmed); the words
 typed are bound parameters, never SQL, and FTS5 syntax in them is quoted away.
+
+Counting every hit of a common word takes seconds in a store of hundreds of thousands of articles (one word is in
+a tenth of 2.4 million quotes), so a search counts exactly only when its rarest counted filter (the words; for
+quotes, the speaker, counted in the summaries) keeps at most EXACT rows: then those rows drive the query.
+Otherwise the newest rows are read first, each filter tested on each, and the total and the facets count the
+newest SAMPLE hits (or those found within BUDGET_S once the page is full: filters that rarely meet find a hit in
+thousands of rows): the total is then a lower bound (``total_exact`` false, shown as "at least").
 """
 
 from __future__ import annotations
 
+import math
 import re
+import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, exists, func, literal_column, or_, select, text
+from sqlalchemy.exc import OperationalError
 
-from presslens.store import is_sqlite, schema
+from presslens.store import is_sqlite, schema, summary
 from presslens.web.data import CURRENT, FC, NO_OUTLET, C, P, Q, S, V, period
 
 KINDS = ("quotes", "claims", "articles")
@@ -21,6 +32,11 @@ MAX_QUERY_CHARS = 500
 _FTS_COLUMNS = {"quotes": "coalesce(quotes.text, '')", "claims": "coalesce(claims.text, '')"}
 _FTS_COLUMNS["versions"] = "coalesce(versions.title, '') || ' ' || coalesce(versions.text, '')"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EXACT = 5_000  # full-text matches up to which a search is driven by them and counted exactly
+SAMPLE = 500  # beyond (or with no words): the total and the facets count the newest SAMPLE hits
+BUDGET_S = 0.05  # ... or as many of them as are found in this time once the page is full
+LIMIT_S = 0.5  # ... and never longer than this, even if the page is not full (a hit every 10,000 rows read)
+_COUNT = 100_000  # SQLite: full-text matches counted up to this many (milliseconds), to choose the plan
 
 
 class SearchError(ValueError):
@@ -70,24 +86,74 @@ def _words(q: str) -> list[str]:
     return re.findall(r"\w+", q)
 
 
-def _fts(conn: Connection, table: str, id_col: Any, q: str) -> Any:
+@dataclass
+class _Match:
+    """The full-text condition in the two forms a plan needs, and how many rows match (up to EXACT + 1)."""
+
+    drive: Any  # the matches drive the plan (each looked up)
+    test: Any  # tested on each row read newest first
+    n: int
+
+
+def _fts(conn: Connection, table: str, id_col: Any, q: str) -> _Match:
     words = _words(q)
     if is_sqlite(conn):
         match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        return id_col.in_(text(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :fts").bindparams(fts=match))
+        found = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :fts"
+        n = conn.execute(text(f"SELECT count(*) FROM ({found} LIMIT {_COUNT + 1})"), {"fts": match}).scalar() or 0
+        ids = text(found).bindparams(fts=match)
+        # + 0: a set of the matches to test each row against, not an index lookup (even for 280,000 matches the
+        # set is built in tens of ms, where a doclist seek for each of the thousands of rows read takes longer)
+        return _Match(id_col.in_(ids), (id_col + 0).in_(ids), n)
     vector: Any = literal_column(f"to_tsvector('english', {_FTS_COLUMNS[table]})")
-    return vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
+    cond = vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
+    first = (
+        select(literal_column("1")).select_from(schema.metadata.tables[table]).where(cond).limit(EXACT + 1).subquery()
+    )
+    return _Match(cond, cond, conn.execute(select(func.count()).select_from(first)).scalar() or 0)
+
+
+def _quote_speaker(conn: Connection, s: Search) -> _Match | None:
+    """A quote search's speaker as the speakers' ids and the quoted names it means (found in the summaries, not in
+    millions of quotes), so that it can drive the plan or be tested cheaply; None: test the names row by row."""
+    if (not s.speaker and s.speaker_id is None) or not summary.fresh(conn):
+        return None
+    st, qn = schema.speaker_stats.c, schema.quote_speaker_names.c
+    if s.speaker_id is not None:
+        ids, names = [s.speaker_id], []
+        n = conn.execute(select(st.quotes).where(st.speaker_id == s.speaker_id)).scalar() or 0
+    else:
+        like = _like(s.speaker or "")
+        found = conn.execute(
+            select(S.id, func.coalesce(st.quotes, 0))
+            .outerjoin(schema.speaker_stats, st.speaker_id == S.id)
+            .where(func.lower(S.name).like(like, escape="\\"))
+        ).all()
+        spelt = conn.execute(select(qn.name, qn.n).where(func.lower(qn.name).like(like, escape="\\"))).all()
+        if len(found) + len(spelt) > 900:  # more values than an old SQLite binds
+            return None
+        ids, names = [i for i, _ in found], [x for x, _ in spelt]
+        n = sum(k for _, k in found) + sum(k for _, k in spelt)
+    drive = or_(Q.speaker_id.in_(ids), Q.speaker_name.in_(names))
+    test = or_((Q.speaker_id + 0).in_(ids), (Q.speaker_name + "").in_(names))  # + 0, + "": not index lookups
+    return _Match(drive, test, int(n))
+
+
+def _like(words: str) -> str:
+    return "%" + words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _speaker_filter(s: Search, id_col: Any, name_cols: list[Any]) -> Any:
     if s.speaker_id is not None:
         return id_col == s.speaker_id
-    like = "%" + s.speaker.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"  # type: ignore[union-attr]
+    like = _like(s.speaker or "")
     return or_(*(func.lower(c).like(like, escape="\\") for c in name_cols))
 
 
-def _common(query: Any, s: Search) -> Any:
-    query = query.where(CURRENT)
+def _common(query: Any, s: Search, driven: bool) -> Any:
+    # driven by the matches: on SQLite the current flag is tested row by row (+), never an index range that the
+    # planner would prefer to the full-text set (it cannot tell how few rows match)
+    query = query.where(text("+versions.current IS 1") if driven else CURRENT)
     if s.outlet == NO_OUTLET:
         query = query.where(V.outlet.is_(None))
     elif s.outlet:
@@ -95,7 +161,7 @@ def _common(query: Any, s: Search) -> Any:
     return period(query, s.since, s.until)
 
 
-def _quotes(conn: Connection, s: Search) -> Any:
+def _quotes(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> Any:
     query = select(
         Q.id,
         Q.version_id.label("version"),
@@ -111,10 +177,9 @@ def _quotes(conn: Connection, s: Search) -> Any:
     ).select_from(
         schema.quotes.join(schema.versions, V.id == Q.version_id).outerjoin(schema.speakers, S.id == Q.speaker_id)
     )
-    query = _common(query, s)
-    if _words(s.q):
-        query = query.where(_fts(conn, "quotes", Q.id, s.q))
-    if s.speaker or s.speaker_id is not None:
+    query = _common(query, s, driven)
+    query = query.where(*conds)
+    if (s.speaker or s.speaker_id is not None) and not speaker_done:
         query = query.where(_speaker_filter(s, Q.speaker_id, [S.name, Q.speaker_name]))
     if s.quote_kind:
         query = query.where(Q.kind == s.quote_kind)
@@ -131,7 +196,7 @@ def _quotes(conn: Connection, s: Search) -> Any:
     return query.order_by(V.day.desc(), V.id.desc(), Q.start)
 
 
-def _claims(conn: Connection, s: Search) -> Any:
+def _claims(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> Any:
     query = select(
         C.id,
         C.version_id.label("version"),
@@ -149,9 +214,8 @@ def _claims(conn: Connection, s: Search) -> Any:
     ).select_from(
         schema.claims.join(schema.versions, V.id == C.version_id).outerjoin(schema.speakers, S.id == C.speaker_id)
     )
-    query = _common(query, s)
-    if _words(s.q):
-        query = query.where(_fts(conn, "claims", C.id, s.q))
+    query = _common(query, s, driven)
+    query = query.where(*conds)
     if s.speaker or s.speaker_id is not None:
         query = query.where(_speaker_filter(s, C.speaker_id, [S.name, C.claimant]))
     if s.quote_kind:
@@ -168,11 +232,10 @@ def _claims(conn: Connection, s: Search) -> Any:
     return query.order_by(V.day.desc(), V.id.desc(), C.start)
 
 
-def _articles(conn: Connection, s: Search) -> Any:
+def _articles(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> Any:
     query = select(V.id, V.id.label("version"), V.external_id, V.title, V.url, V.day, V.outlet, V.author)
-    query = _common(query, s)
-    if _words(s.q):
-        query = query.where(_fts(conn, "versions", V.id, s.q))
+    query = _common(query, s, driven)
+    query = query.where(*conds)
     if s.speaker or s.speaker_id is not None:
         named = (
             select(Q.id)
@@ -193,37 +256,108 @@ def _articles(conn: Connection, s: Search) -> Any:
     return query.order_by(V.day.desc(), V.id.desc())
 
 
+_TABLES = {"quotes": ("quotes", Q.id), "claims": ("claims", C.id), "articles": ("versions", V.id)}
+
+
+def _lead_is_cheaper(conn: Connection, found: list[_Match], lead: _Match, id_col: Any) -> bool:
+    """SQLite: whether reading the rarest filter's rows (then sorting them) beats reading the newest rows until
+    SAMPLE hits pass every filter (about SAMPLE / the share that passes: long when two filters rarely meet)."""
+    if not is_sqlite(conn) or len(found) < 2:
+        return False
+    total = conn.execute(select(func.max(id_col))).scalar() or 1
+    share = math.prod(min(1.0, m.n / total) for m in found)
+    return lead.n * 4 < SAMPLE / max(share, 1e-9)  # a row looked up and sorted: a few times one read in order
+
+
+def _newest(conn: Connection, query: Any, needed: int) -> tuple[list[dict[str, Any]], bool]:
+    """The newest SAMPLE + 1 hits as the plan yields them, in order; once ``needed`` (the page) are there and
+    BUDGET_S has passed, or after LIMIT_S (a short page), no more (filters that rarely meet yield a hit every
+    thousands of rows read): then the hits and False (not all were read)."""
+    rows: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    raw = conn.connection.driver_connection if is_sqlite(conn) else None
+    if raw is not None:  # between two hits too (none at all: a scan of every row): SQLite stops the statement
+        raw.set_progress_handler(lambda: int(time.perf_counter() - t0 > LIMIT_S), 10_000)
+    try:
+        result = conn.execution_options(stream_results=True).execute(query.limit(SAMPLE + 1))
+        try:
+            for r in result:
+                rows.append(dict(r._mapping))
+                spent = time.perf_counter() - t0
+                if (len(rows) >= needed and spent > BUDGET_S) or spent > LIMIT_S:
+                    return rows, False
+        finally:
+            result.close()
+    except OperationalError as exc:
+        if raw is None or "interrupt" not in str(exc):
+            raise
+        return rows, False
+    finally:
+        if raw is not None:
+            raw.set_progress_handler(None, 0)
+    return rows, True
+
+
 def search(conn: Connection, s: Search) -> dict[str, Any]:
-    """One page of hits, the total, and facet counts (outlets; quote kinds for quotes) over all the hits."""
+    """One page of hits, the total, and facet counts (outlets; quote kinds for quotes, disputed for claims): over
+    all the hits when the rarest filter keeps at most EXACT rows, else over the newest SAMPLE (module docstring)."""
     s.check()
-    build = {"quotes": _quotes, "claims": _claims, "articles": _articles}[s.kind]
-    query = build(conn, s)
-    base = query.order_by(None).subquery()
-    total = conn.execute(select(func.count()).select_from(base)).scalar() or 0
-    rows = [dict(r._mapping) for r in conn.execute(query.limit(s.per_page).offset((s.page - 1) * s.per_page))]
-    facets: dict[str, list[dict[str, Any]]] = {}
-    outlet_counts = conn.execute(
-        select(base.c.outlet, func.count().label("n")).group_by(base.c.outlet).order_by(text("n DESC")).limit(20)
+    table, id_col = _TABLES[s.kind]
+    speaker = _quote_speaker(conn, s) if s.kind == "quotes" else None
+    found = [m for m in (_fts(conn, table, id_col, s.q) if _words(s.q) else None, speaker) if m is not None]
+    lead = min(found, key=lambda m: m.n) if found else None
+    driven = lead is not None and (lead.n <= EXACT or _lead_is_cheaper(conn, found, lead, id_col))
+    if is_sqlite(conn):
+        conds = [m.drive if driven and m is lead else m.test for m in found]
+    else:  # PostgreSQL's planner knows from its statistics how many rows each condition keeps
+        conds = [m.drive for m in found]
+    query = {"quotes": _quotes, "claims": _claims, "articles": _articles}[s.kind](
+        s, conds, driven and is_sqlite(conn), speaker is not None
     )
-    facets["outlet"] = [{"value": o or NO_OUTLET, "count": n} for o, n in outlet_counts]
+    offset = (s.page - 1) * s.per_page
+    facet_cols = ["outlet", *({"quotes": ["kind"], "claims": ["disputed"]}.get(s.kind, []))]
+    if driven:  # every hit: at most EXACT rows
+        rows = [dict(r._mapping) for r in conn.execute(query.limit(s.per_page).offset(offset))]
+        hits = query.order_by(None).subquery()
+        counted = [tuple(r) for r in conn.execute(select(*(hits.c[c] for c in facet_cols)))]
+        exact = True
+    else:  # the newest SAMPLE + 1 hits, in the page's order: the first page(s) come from them too
+        newest, complete = _newest(conn, query, offset + s.per_page)
+        exact = complete and len(newest) <= SAMPLE
+        newest = newest[:SAMPLE]
+        if exact or offset + s.per_page <= SAMPLE:  # (a short page when the time ran out)
+            rows = newest[offset : offset + s.per_page]
+        else:
+            rows = [dict(r._mapping) for r in conn.execute(query.limit(s.per_page).offset(offset))]
+        counted = [tuple(r[c] for c in facet_cols) for r in newest]
+    total = len(counted)
+    facets: dict[str, list[dict[str, Any]]] = {}
+    outlet_counts = Counter(o for o, *_ in counted).most_common()
+    outlet_counts.sort(key=lambda x: (-x[1], x[0] is None, str(x[0] or "")))
+    facets["outlet"] = [{"value": o or NO_OUTLET, "count": n} for o, n in outlet_counts[:20]]
     if s.kind == "quotes":
-        kinds = conn.execute(select(base.c.kind, func.count()).group_by(base.c.kind).order_by(base.c.kind))
-        facets["quote_kind"] = [{"value": k, "count": n} for k, n in kinds]
+        kinds = Counter(k for _, k in counted)
+        facets["quote_kind"] = [{"value": k, "count": kinds[k]} for k in sorted(kinds, key=str)]
     if s.kind == "claims":
-        disputed = conn.execute(select(base.c.disputed, func.count()).group_by(base.c.disputed)).all()
-        facets["disputed"] = [{"value": "yes" if d else "no", "count": n} for d, n in disputed]
+        disputed = Counter(bool(d) for _, d in counted)
+        facets["disputed"] = [{"value": "yes" if d else "no", "count": n} for d, n in sorted(disputed.items())]
         for r in rows:
             r["disputed"] = bool(r["disputed"])
             r["checkworthiness"] = round(float(r["checkworthiness"]), 3)
     if s.kind == "articles":
         _article_spans(conn, rows, s.q)
+    if exact:
+        pages = max(1, -(-total // s.per_page))
+    else:  # a lower bound: at least one more page while this one is full
+        pages = max(-(-total // s.per_page), s.page + (len(rows) == s.per_page))
     return {
         "search": s.params(),
         "kind": s.kind,
         "total": total,
+        "total_exact": exact,
         "page": s.page,
         "per_page": s.per_page,
-        "pages": max(1, -(-total // s.per_page)),
+        "pages": pages,
         "hits": rows,
         "facets": facets,
     }
