@@ -476,3 +476,42 @@ def test_only_http_links_and_loopback_addresses():
     assert token_error("s3cret-token-xyz", None)[0] == 401
     assert token_error("s3cret-token-xyz", "s3cret-token-xy")[0] == 403
     assert token_error("s3cret-token-xyz", "s3cret-token-xyz") is None
+
+
+def test_a_search_past_its_counting_bounds_says_at_least_and_still_pages(client, monkeypatch):
+    from presslens.web import search
+
+    every = client.get("/api/search", params={"per_page": 100}).json()  # no words: every quote, newest first
+    assert every["total_exact"] and every["total"] >= 4
+    monkeypatch.setattr(search, "EXACT", 1)
+    monkeypatch.setattr(search, "SAMPLE", 3)  # as if the store held more quotes than are counted at 200,000
+    capped = client.get("/api/search", params={"per_page": 2}).json()
+    assert not capped["total_exact"] and capped["total"] == 3 and capped["pages"] >= 2
+    assert [h["text"] for h in capped["hits"]] == [h["text"] for h in every["hits"][:2]]  # the same newest hits
+    second = client.get("/api/search", params={"per_page": 2, "page": 3}).json()
+    assert [h["text"] for h in second["hits"]] == [h["text"] for h in every["hits"][4:6]]  # past the sample too
+    page = client.get("/search", params={"per_page": 2})
+    assert page.status_code == 200 and "At least 3 quotes found" in page.text
+
+
+def test_a_claim_cluster_page_lists_its_mentions_a_page_at_a_time(client, store):
+    from presslens.store import open_engine
+    from presslens.web import data
+
+    biggest = max(client.get("/api/claims", params={"top": 50}).json(), key=lambda c: c["articles"])
+    whole = client.get(f"/api/claims/{biggest['cluster']}").json()
+    n = whole["mention_count"]
+    assert n >= 2 and len(whole["mentions"]) == n and whole["pages"] == 1
+    engine = open_engine(store[0], create=False)
+    with engine.connect() as conn:  # one mention a page, as the biggest clusters have 200 of thousands
+        first = data.claim(conn, biggest["cluster"], page=1, per_page=1)
+        last = data.claim(conn, biggest["cluster"], page=n, per_page=1)
+        past = data.claim(conn, biggest["cluster"], page=n + 5, per_page=1)
+    engine.dispose()
+    assert first["pages"] == n and first["mention_count"] == n
+    assert _mentions(first["mentions"]) == _mentions(whole["mentions"][:1])
+    assert _mentions(last["mentions"]) == _mentions(whole["mentions"][-1:]) and past["page"] == n
+
+
+def _mentions(rows: list[dict]) -> list[tuple]:
+    return [(m["article"], m["start"], m["text"]) for m in rows]
