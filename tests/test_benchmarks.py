@@ -50,7 +50,10 @@ def test_every_benchmark_has_a_smoke_check() -> None:
     assert set(SCRIPTS) == set(FIGURES), "add each new benchmark's expected --smoke output to FIGURES"
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
+SLOW_SMOKE = {"bench_distributed.py"}  # over a minute (a Ray instance, three ingests): run with -m slow, as CI does
+
+
+@pytest.mark.parametrize("script", [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_SMOKE else s for s in SCRIPTS])
 def test_benchmark_smoke(script: str, tmp_path) -> None:
     # cwd: anything a script writes lands in tmp_path; the autouse fixture isolates the KB, caches and the hub.
     run = subprocess.run(
