@@ -383,7 +383,9 @@ def techniques(
                     schema.paragraph_techniques, and_(p.version_id == Q.version_id, p.start <= Q.start, p.end >= Q.end)
                 )
             )
-            .where(_CURRENT, *([S.id.in_(chosen)] if chosen is not None else []))
+            .where(
+                _CURRENT, *([(Q.speaker_id + 0).in_(chosen)] if chosen is not None else [])
+            )  # + 0: the period drives
             .group_by(S.name, p.technique)
         )
         return _rows(conn, _period(query, None, since, until).order_by(text("count DESC"), S.name, p.technique))
