@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
+from typing import Any
 
 
 def onnxruntime_available() -> bool:
@@ -51,3 +53,41 @@ def session(path: Path, threads: int = 0):  # type: ignore[no-untyped-def]
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def export_dir() -> Path:
+    """Where exports are cached: ``$PRESSLENS_ONNX_CACHE`` (the test suite shares one across its tests), else
+    ``cache_root()/accurate-onnx``."""
+    from presslens.nlp.mpnet import cache_root
+
+    return Path(os.environ.get("PRESSLENS_ONNX_CACHE") or cache_root() / "accurate-onnx")
+
+
+def export(module: Any, out: Path, outputs: dict[str, dict[int, str]], batch: int = 1) -> Path:
+    """Export a torch ``module`` taking (ids, att) word-piece tensors to ONNX at ``out``, whole or not at all (two
+    processes may export at once); ``outputs``: each output's name and dynamic axes."""
+    import torch
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)
+    os.close(fd)
+    example = torch.ones((batch, 8), dtype=torch.long)
+    axes = {0: "batch", 1: "pieces"}
+    try:
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                module.eval(),
+                (example, example),
+                tmp,
+                input_names=["ids", "att"],
+                output_names=list(outputs),
+                dynamic_axes={"ids": axes, "att": axes, **outputs},
+                opset_version=17,
+                dynamo=False,
+            )
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

@@ -12,29 +12,19 @@ weights (nothing is downloaded) and cached beside the tagger's exports, named by
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from presslens.nlp.minilm import minilm_path
-from presslens.nlp.onnx import onnxruntime_available, quantized, session
+from presslens.nlp.onnx import export, export_dir, onnxruntime_available, quantized, session
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 EXPORT_VERSION = "1"
 NAME = "all-MiniLM-L6-v2"
-
-
-def export_dir() -> Path:
-    """``$PRESSLENS_ONNX_CACHE`` (the test suite shares one), else ``cache_root()/accurate-onnx``."""
-    from presslens.nlp.mpnet import cache_root
-
-    return Path(os.environ.get("PRESSLENS_ONNX_CACHE") or cache_root() / "accurate-onnx")
 
 
 class OnnxSentenceEncoder:
@@ -99,25 +89,4 @@ def _export(folder: Path, out: Path) -> None:
             mask = att.unsqueeze(-1).to(states.dtype)
             return (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)
-    os.close(fd)
-    example = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "batch", 1: "pieces"}
-    try:
-        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                MeanPooled().eval(),
-                (example, example),
-                tmp,
-                input_names=["ids", "att"],
-                output_names=["pooled"],
-                dynamic_axes={"ids": axes, "att": axes, "pooled": {0: "batch"}},
-                opset_version=17,
-                dynamo=False,
-            )
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    export(MeanPooled(), out, {"pooled": {0: "batch"}}, batch=2)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from presslens.nlp.onnx import onnxruntime_available, quantized
+from presslens.nlp.onnx import export as onnx_export
+from presslens.nlp.onnx import export_dir, onnxruntime_available, quantized, session
 from presslens.persuasion.accurate.config import LABELS
 
 __all__ = ["OnnxScorer", "export", "export_dir", "export_path", "onnxruntime_available", "quantized"]
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
     from presslens.persuasion.accurate.network import Tagger
 
 EXPORT_VERSION = "2"  # bump when the exported graph changes (2: the first member's states as a second output)
-
-
-def export_dir() -> Path:
-    """``$PRESSLENS_ONNX_CACHE`` (the test suite shares one across its tests), else ``cache_root()/accurate-onnx``."""
-    from presslens.nlp.mpnet import cache_root
-
-    return Path(os.environ.get("PRESSLENS_ONNX_CACHE") or cache_root() / "accurate-onnx")
 
 
 def export_path(files: list[Path]) -> Path:
@@ -48,8 +41,6 @@ def export_path(files: list[Path]) -> Path:
 def export(members: list[Tagger], out: Path) -> Path:
     """Write the members' mean piece probability as an ONNX graph (ids, attention mask → probabilities, and the
     first member's last hidden states, which the claims ranker reads: one encoder pass for both)."""
-    import warnings
-
     import torch
 
     class Probabilities(torch.nn.Module):
@@ -63,43 +54,16 @@ def export(members: list[Tagger], out: Path) -> Path:
             probs = torch.stack([torch.sigmoid(m.head(h)) for m, h in zip(members, states, strict=True)]).mean(0)
             return probs, states[0]
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)  # two workers may export at once: whole or nothing
-    os.close(fd)
-    example = torch.ones((1, 8), dtype=torch.long)
     axes = {0: "batch", 1: "pieces"}
-    try:
-        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                Probabilities().eval(),
-                (example, example),
-                tmp,
-                input_names=["ids", "att"],
-                output_names=["probabilities", "states"],
-                dynamic_axes={"ids": axes, "att": axes, "probabilities": axes, "states": axes},
-                opset_version=17,
-                dynamo=False,
-            )
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return onnx_export(Probabilities(), out, {"probabilities": axes, "states": axes})
 
 
 class OnnxScorer:
     """Piece probabilities for rows, one window a call: no padding, so no compute spent on it."""
 
     def __init__(self, path: Path) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
         # a worker of many (the pipeline sets OMP_NUM_THREADS=1 there) uses one core; alone, ORT's default
-        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session: Any = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session: Any = session(path, int(os.environ.get("OMP_NUM_THREADS") or 0))
 
     def __call__(self, rows: list[Row]) -> list[np.ndarray]:
         return self.run(rows)[0]
