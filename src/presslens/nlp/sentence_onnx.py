@@ -76,7 +76,9 @@ def load_onnx_encoder(threads: int = 0) -> OnnxSentenceEncoder | None:
 def _export(folder: Path, out: Path) -> None:
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # its "Loading weights" bar is noise on a terminal and in a piped log
     torch.set_num_threads(1)  # as the ingest writer's torch runs: no thread pool in a process that forks workers later
 
     class MeanPooled(torch.nn.Module):  # what sentence-transformers' Transformer + Pooling(mean) modules compute
