@@ -124,14 +124,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if show:
         progress(report)
-        sys.stderr.write("\n")
-    for e in report.errors:
-        log(f"presslens: skipped {safe_for_terminal(e)}")
-    log(
-        f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed "
-        f"in {time.perf_counter() - t0:.1f} s"
-    )
-    return 1 if report.failed else 0
+    return finish(report, t0, show)
 
 
 def _run_ray(args: argparse.Namespace) -> int:
@@ -167,10 +160,15 @@ def _run_ray(args: argparse.Namespace) -> int:
     )
     if show:
         progress(report)
+    return finish(report, t0, show, f" (shards in {safe_for_terminal(args.out)})" if args.out else "")
+
+
+def finish(report: IngestReport, t0: float, show: bool, where: str = "") -> int:
+    """End the progress line, report each skipped input and the counts; exit status 1 when any input failed."""
+    if show:
         sys.stderr.write("\n")
     for e in report.errors:
         log(f"presslens: skipped {safe_for_terminal(e)}")
-    where = f" (shards in {safe_for_terminal(args.out)})" if args.out else ""
     log(
         f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed "
         f"in {time.perf_counter() - t0:.1f} s{where}"

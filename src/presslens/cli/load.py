@@ -6,9 +6,7 @@ import argparse
 import sys
 import time
 
-from presslens.cli.common import log
-from presslens.cli.ingest import _width, db_option, progress_line
-from presslens.terminal import safe_for_terminal
+from presslens.cli.ingest import _width, db_option, finish, progress_line
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -41,12 +39,4 @@ def run(args: argparse.Namespace) -> int:
     report = load(
         args.location, args.db, command=" ".join(["load", *sys.argv[2:]])[:2000], progress=progress if show else None
     )
-    if show:
-        sys.stderr.write("\n")
-    for e in report.errors:
-        log(f"presslens: skipped {safe_for_terminal(e)}")
-    log(
-        f"{report.stored} stored, {report.unchanged} unchanged, {report.failed} failed "
-        f"in {time.perf_counter() - t0:.1f} s"
-    )
-    return 1 if report.failed else 0
+    return finish(report, t0, show)
