@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -30,17 +31,22 @@ def quantized(onnx: Path) -> Path:
     out = onnx.with_name(onnx.stem + "-int8.onnx")
     if out.exists():
         return out
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=out.parent)  # two processes may build it at once: whole or nothing
-    os.close(fd)
     level = logging.getLogger().level
     logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process first is for convolutional models
-    try:
-        quantize_dynamic(str(onnx), tmp, per_channel=True, weight_type=QuantType.QInt8)
-        os.replace(tmp, out)
-    finally:
-        logging.getLogger().setLevel(level)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    # Two processes may build it at once: each works in a folder of its own (quantize_dynamic writes a
+    # "-inferred" copy beside its input, so the input is linked there too), then the result replaces ``out`` whole.
+    with tempfile.TemporaryDirectory(dir=out.parent) as work:
+        source = Path(work) / onnx.name
+        try:
+            os.link(onnx, source)
+        except OSError:
+            shutil.copyfile(onnx, source)  # no hard links here
+        tmp = Path(work) / out.name
+        try:
+            quantize_dynamic(str(source), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+            os.replace(tmp, out)
+        finally:
+            logging.getLogger().setLevel(level)
     return out
 
 
