@@ -30,6 +30,16 @@ BEFORE = 'Port reopens\n\n"The port is open again," Ines Costa, the harbour mast
 AFTER = 'Port reopens\n\n"The port is open to all ships again," Ines Costa, the harbour master, told reporters.'
 
 
+@pytest.fixture
+def sources(tmp_path) -> list[str]:
+    """The sources, and the wire story again with a day and an outlet (its speakers' techniques on a day)."""
+    dated = tmp_path / "dated.jsonl"
+    story = (REPO / "tests" / "articles" / "border-buildup.txt").read_text(encoding="utf-8")
+    row = {"id": "wire-1", "url": "https://wire.test/2026/03/04/border", "date": "2026-03-04", "source": "Wire Daily"}
+    dated.write_text(json.dumps({**row, "text": story}) + "\n", encoding="utf-8")
+    return [*SOURCES, str(dated)]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
     if request.param == "sqlite":
@@ -46,6 +56,8 @@ QUESTIONS = [
     ("techniques", ("speaker",), {}),
     ("techniques", ("outlet",), {"since": "2026-03-03"}),
     ("techniques", ("day",), {"since": "2026-03-03", "until": "2026-03-05"}),
+    ("techniques", ("speaker",), {"since": "2026-03-03"}),  # per speaker and day
+    ("techniques", ("speaker",), {"since": "2026-03-03", "until": "2026-03-09", "top": 2}),
     ("search_quotes", (None,), {"speaker": "johnson"}),  # --speaker looks names up in the summaries
     ("search_quotes", ("jobs",), {"speaker": "JOHNSON"}),
     ("search_quotes", (None,), {"speaker": "costa", "since": "2026-03-01"}),
@@ -69,14 +81,14 @@ def assert_summaries_agree(db: str, monkeypatch) -> None:
     for (name, args, kwargs), a, b in zip(QUESTIONS, fast, counted, strict=True):
         assert a == b, f"{name} {args} {kwargs}"
     stats = {r["what"]: r["count"] for r in fast[0]}
-    assert stats["quotes"] > 0 and stats["claims"] > 0 and stats["speakers"] > 0 and fast[3] and fast[5]
+    assert stats["quotes"] > 0 and stats["claims"] > 0 and stats["speakers"] > 0 and fast[3] and fast[5] and fast[8]
 
 
-def test_summaries_follow_new_changed_and_reverted_versions(db, tmp_path, monkeypatch):
+def test_summaries_follow_new_changed_and_reverted_versions(db, sources, tmp_path, monkeypatch):
     clusterer = Clusterer(None)
     story = tmp_path / "story.jsonl"
     story.write_text(json.dumps({**STORY, "text": BEFORE}) + "\n", encoding="utf-8")
-    ingest([*SOURCES, str(story)], db, options=FAST, clusterer=clusterer)
+    ingest([*sources, str(story)], db, options=FAST, clusterer=clusterer)
     assert_summaries_agree(db, monkeypatch)  # each write transaction keeps them in step
 
     story.write_text(json.dumps({**STORY, "text": AFTER}) + "\n", encoding="utf-8")
@@ -94,8 +106,8 @@ def test_summaries_follow_new_changed_and_reverted_versions(db, tmp_path, monkey
         assert len(found) == 1 and "ships" not in found["text"][0]
 
 
-def test_rebuild_recounts_everything(db, monkeypatch):
-    ingest(SOURCES, db, options=FAST, clusterer=Clusterer(None))
+def test_rebuild_recounts_everything(db, sources, monkeypatch):
+    ingest(sources, db, options=FAST, clusterer=Clusterer(None))
     engine = open_engine(db, create=False)
     with engine.begin() as conn:
         conn.execute(schema.speaker_stats.delete())  # damaged
@@ -104,8 +116,8 @@ def test_rebuild_recounts_everything(db, monkeypatch):
     assert_summaries_agree(db, monkeypatch)
 
 
-def test_opening_a_store_of_the_first_schema_migrates_it(db, monkeypatch):
-    ingest(SOURCES, db, options=FAST, clusterer=Clusterer(None))
+def test_opening_a_store_of_the_first_schema_migrates_it(db, sources, monkeypatch):
+    ingest(sources, db, options=FAST, clusterer=Clusterer(None))
     engine = open_engine(db, create=False)
     with engine.begin() as conn:  # as the first schema was: no summaries, narrower indexes, version 1
         for table in reversed(summary._TABLES):
@@ -124,7 +136,7 @@ def test_opening_a_store_of_the_first_schema_migrates_it(db, monkeypatch):
     engine = open_engine(db, create=False)
     with engine.connect() as conn:
         version = conn.execute(schema.meta.select().where(schema.meta.c.key == "schema_version")).one().value
-        assert int(version) == schema.SCHEMA_VERSION == 2
+        assert int(version) == schema.SCHEMA_VERSION == 3
         assert {ix["name"] for ix in inspect(conn).get_indexes("claims")} >= {"ix_claims_quote", "ix_claims_version"}
         columns = [
             c
@@ -134,4 +146,16 @@ def test_opening_a_store_of_the_first_schema_migrates_it(db, monkeypatch):
         ]
         assert "outlet" in columns
     engine.dispose()
+    assert_summaries_agree(db, monkeypatch)
+
+
+def test_opening_a_store_of_the_second_schema_counts_techniques_per_speaker_and_day(db, sources, monkeypatch):
+    ingest(sources, db, options=FAST, clusterer=Clusterer(None))
+    engine = open_engine(db, create=False)
+    with engine.begin() as conn:  # as version 2 was: no per-day technique counts
+        schema.speaker_day_techniques.drop(conn)
+        conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version").values(value="2"))
+    engine.dispose()
+    with Corpus(db) as corpus:  # a reader opens it: the table made and counted
+        assert corpus.rows("techniques", "speaker", since="2026-03-03")
     assert_summaries_agree(db, monkeypatch)

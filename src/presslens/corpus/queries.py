@@ -370,7 +370,7 @@ def techniques(
     if by not in ("outlet", "day", "speaker"):
         raise StoreError(f"techniques --by {by!r}: expected outlet, speaker or day")
     chosen = [r["id"] for r in speakers(conn, top)] if by == "speaker" and top else None  # all-time: a cheap ranking
-    if (by != "speaker" or not (since or until)) and summary.fresh(conn):
+    if summary.fresh(conn):
         return _technique_counts(conn, by, since, until, chosen)
     if by == "speaker":
         key = S.name.label("speaker")
@@ -417,15 +417,18 @@ def techniques(
 def _technique_counts(
     conn: Connection, by: str, since: str | None, until: str | None, chosen: list[int] | None = None
 ) -> list[Row]:
-    """Techniques from the summaries: the same rows, in the same order, as counting them (by speaker: all time,
-    of the ``chosen`` speakers when given)."""
+    """Techniques from the summaries: the same rows, in the same order, as counting them (by speaker: of the
+    ``chosen`` speakers when given)."""
     if by == "speaker":
-        st = schema.speaker_techniques.c
+        period = since or until
+        st: Any = (schema.speaker_day_techniques if period else schema.speaker_techniques).c
         total = func.sum(st.n)
         query = (
             select(S.name.label("speaker"), st.technique, total.label("count"))
             .join(schema.speakers, S.id == st.speaker_id)
-            .where(*([S.id.in_(chosen)] if chosen is not None else []))
+            .where(
+                *([S.id.in_(chosen)] if chosen is not None else []), *(_days(st.day, since, until) if period else [])
+            )
             .group_by(S.name, st.technique)
             .order_by(total.desc(), S.name, st.technique)
         )

@@ -158,7 +158,14 @@ def _summaries(conn: Connection) -> None:
     summary.upgrade(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _summaries}
+def _speaker_day_techniques(conn: Connection) -> None:
+    """Version 3: techniques per speaker and day (``corpus techniques --by speaker`` for a period)."""
+    from presslens.store import summary
+
+    summary.upgrade_day_techniques(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _summaries, 3: _speaker_day_techniques}
 
 
 def migrate(engine: Engine) -> None:

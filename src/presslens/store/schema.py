@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # raised with each change, its migration in store.engine.MIGRATIONS
+SCHEMA_VERSION = 3  # raised with each change, its migration in store.engine.MIGRATIONS
 
 metadata = MetaData()
 
@@ -278,6 +278,15 @@ speaker_techniques = Table(  # quotes of the speaker in a paragraph labelled wit
     "speaker_techniques",
     metadata,
     Column("speaker_id", Integer, primary_key=True, autoincrement=False),
+    Column("technique", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+speaker_day_techniques = Table(  # the same per day of the quoting version (dated versions): a period's counts
+    "speaker_day_techniques",
+    metadata,
+    Column("speaker_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", String(10), primary_key=True),
     Column("technique", String(64), primary_key=True),
     Column("n", Integer, nullable=False),
 )

@@ -110,6 +110,18 @@ def upgrade(conn: Connection) -> None:
         rebuild(conn)
 
 
+def upgrade_day_techniques(conn: Connection) -> None:
+    """Version 3: per speaker, day and technique, counted for the versions the summaries hold (one statement)."""
+    schema.speaker_day_techniques.create(conn, checkfirst=True)
+    if not enabled(conn):
+        return
+    conn.execute(schema.speaker_day_techniques.delete())
+    sv = schema.summary_versions.c
+    counted = select(sv.version_id)
+    rows = _speaker_technique_query(and_(Q.version_id.in_(counted), Q.speaker_id.is_not(None)), by_day=True)
+    conn.execute(schema.speaker_day_techniques.insert().from_select(["speaker_id", "technique", "day", "n"], rows))
+
+
 _TABLES = (
     schema.summary_versions,
     schema.summary_counts,
@@ -119,6 +131,7 @@ _TABLES = (
     schema.speaker_outlets,
     schema.speaker_days,
     schema.speaker_techniques,
+    schema.speaker_day_techniques,
     schema.technique_counts,
     schema.cluster_stats,
 )
@@ -160,14 +173,8 @@ def _speakers(conn: Connection, vids: list[int], sign: int) -> None:
             .group_by(Q.speaker_id, col)
         )
         _add(conn, table, [{"speaker_id": s, col.name: k, "n": n} for s, k, n in found], sign)
-    paragraph = and_(P.version_id == Q.version_id, P.start <= Q.start, P.end >= Q.end)
-    found = conn.execute(
-        select(Q.speaker_id, P.technique, func.count(distinct(Q.id)))
-        .select_from(schema.quotes.join(schema.paragraph_techniques, paragraph))
-        .where(where)
-        .group_by(Q.speaker_id, P.technique)
-    )
-    _add(conn, schema.speaker_techniques, [{"speaker_id": s, "technique": t, "n": n} for s, t, n in found], sign)
+    _add(conn, schema.speaker_techniques, _speaker_techniques(conn, where), sign)
+    _add(conn, schema.speaker_day_techniques, _speaker_techniques(conn, where, by_day=True), sign)
     st, so, sd = schema.speaker_stats.c, schema.speaker_outlets.c, schema.speaker_days.c
     touched = [s for s, _, _ in stats]
     for i in range(0, len(touched), CHUNK):
@@ -181,6 +188,23 @@ def _speakers(conn: Connection, vids: list[int], sign: int) -> None:
                 last_day=select(func.max(sd.day)).where(sd.speaker_id == st.speaker_id).scalar_subquery(),
             )
         )
+
+
+def _speaker_technique_query(where: Any, *, by_day: bool = False) -> Any:
+    """Quotes (``where``) per speaker, technique of the paragraph they lie in (and day of their version)."""
+    paragraph = and_(P.version_id == Q.version_id, P.start <= Q.start, P.end >= Q.end)
+    joined = schema.quotes.join(schema.paragraph_techniques, paragraph)
+    keys: list[Any] = [Q.speaker_id, P.technique]
+    if by_day:
+        joined, keys = joined.join(schema.versions, V.id == Q.version_id), [*keys, V.day]
+        where = and_(where, V.day.is_not(None))
+    return select(*keys, func.count(distinct(Q.id))).select_from(joined).where(where).group_by(*keys)
+
+
+def _speaker_techniques(conn: Connection, where: Any, *, by_day: bool = False) -> list[dict[str, Any]]:
+    names = ("speaker_id", "technique", "day") if by_day else ("speaker_id", "technique")
+    found = conn.execute(_speaker_technique_query(where, by_day=by_day))
+    return [dict(zip(names, r[:-1], strict=True)) | {"n": r[-1]} for r in found]
 
 
 def _techniques(conn: Connection, vids: list[int], sign: int) -> None:
