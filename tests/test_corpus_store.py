@@ -199,3 +199,38 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_a_rerun_finishes(tmp_path
             .where(~schema.quotes.c.version_id.in_(select(schema.versions.c.id)))
         ).scalar()
     assert orphans == 0
+
+
+@pytest.mark.parametrize(
+    "search, speaker, since",
+    [
+        ("jobs", "johnson", None),
+        ("tariff", "johnson", "2026-03-03"),
+        ("nato", "peskov", None),
+        ("limits", "peskov", None),
+    ],
+)
+def test_every_plan_of_a_search_with_a_speaker_finds_the_same_quotes(
+    tmp_path, clusterer, monkeypatch, search, speaker, since
+):
+    """On SQLite the plan depends on how many quotes each filter keeps (a store of 200,000 articles takes each
+    branch); here the thresholds are moved so that each branch runs on a small store, against the counted answer."""
+    from presslens.corpus import queries
+    from presslens.store import summary
+
+    db = str(tmp_path / "store.db")
+    ingest([NAMESAKES, EXAMPLE], db, options=FAST, clusterer=clusterer)
+    answers = {}
+    plans = {"intersect": (0, 10**6), "lead": (10**6, 10**6), "newest first": (0, 0)}
+    for plan, (rare, common) in plans.items():
+        with monkeypatch.context() as m:
+            m.setattr(queries, "_RARE", rare)
+            m.setattr(queries, "_COMMON", common)
+            with Corpus(db) as corpus:
+                answers[plan] = corpus.rows("search_quotes", search, speaker=speaker, since=since)
+    with monkeypatch.context() as m:
+        m.setattr(summary, "fresh", lambda conn: False)
+        with Corpus(db) as corpus:
+            counted = corpus.rows("search_quotes", search, speaker=speaker, since=since)
+    assert counted and all(search in q["text"].lower() for q in counted)
+    assert all(found == counted for found in answers.values()), {k: len(v) for k, v in answers.items()}

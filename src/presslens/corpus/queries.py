@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, distinct, func, literal_column, or_, select, text
+from sqlalchemy import Connection, and_, case, distinct, func, intersect, literal_column, or_, select, text
 
 from presslens.store import StoreError, is_sqlite, schema, summary
 
@@ -194,6 +194,11 @@ def search_quotes(
     # plan when that beats reading the newest quotes first until the page is full, testing every filter on each;
     # PostgreSQL knows from its statistics how often a word occurs (its text match is one condition either way).
     found = [m for m in (by, text_match) if m is not None]  # the speaker's cheap test before the search's
+    if is_sqlite(conn) and by and text_match and min(by.n, text_match.n) > _RARE and text_match.n <= _COMMON:
+        # both filters keep tens of thousands of quotes: their id lists intersected (index and FTS only) beat
+        # looking up either's quotes one by one to test the other (at 200,000 articles: 50 ms against 120)
+        query = query.where(Q.id.in_(intersect(select(Q.id).where(by.drive), text_match.ids)))
+        return _rows(conn, _period(query, outlet, since, until).order_by(V.day.desc(), V.id, Q.start).limit(limit))
     lead = _lead(conn, found, limit) if is_sqlite(conn) else next((m for m in found if m.n <= _RARE), None)
     for m in found:
         query = query.where(m.drive if m is lead else m.test)
@@ -207,6 +212,7 @@ class _Match(NamedTuple):
     drive: Any
     test: Any
     n: int  # the rows it keeps (a word's matches: at least, when more than _COMMON)
+    ids: Any = None  # a word's matches: the SELECT of their ids (SQLite)
 
 
 def _lead(conn: Connection, found: list[_Match], limit: int) -> _Match | None:
@@ -494,7 +500,9 @@ def _matches(conn: Connection, table: str, id_col: Any, text_col: Any, search: s
             test = text(f"EXISTS ({found} AND rowid = {table}.id)").bindparams(fts=fts)
         else:
             test = (id_col + 0).in_(ids)  # + 0: a set to test against, not an index lookup
-        return _Match(id_col.in_(ids), test, n)
+        match = text(f"{table}_fts MATCH :fts").bindparams(fts=fts)
+        rowids = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(match)
+        return _Match(id_col.in_(ids), test, n, rowids)
     # written as the expression index in store.engine is, so that PostgreSQL uses that index
     vector: Any = literal_column(f"to_tsvector('english', coalesce({table}.text, ''))")
     condition = vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
