@@ -42,6 +42,7 @@ FIGURES = {
     "bench_distributed.py": r"\nplain: 12 articles in [\d.]+ s.*\nray: 12 articles in [\d.]+ s, [\d.]+ articles/s.*, overhead "
     r"[+-][\d.]+ % against plain, peak RSS per actor \d+ MB \(2 actors\)\nload-sqlite: 12 articles in [\d.]+ s",
     "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",
+    "copy_store.py": r"\nversions +12 rows +copy +[\d.]+ s +indexes +[\d.]+ s.*\ntotal: [\d,]+ rows in [\d.]+ s, [\d,]+ rows/s",
 }
 
 
