@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
-from presslens.store import new_id, schema
+from presslens.store import schema
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -119,6 +119,22 @@ class ClaimText:
     vector: NDArray[np.float32] | None = None
 
 
+# Built once: the writer runs them for every claim, and building a statement costs more than SQLite running it.
+_T, _CC = schema.cluster_terms.c, schema.claim_clusters.c
+_TERM_COUNTS = select(_T.term, func.count()).where(_T.term.in_(bindparam("terms", expanding=True))).group_by(_T.term)
+_HITS = (
+    select(_T.cluster_id, func.count().label("shared"))
+    .where(_T.term.in_(bindparam("rare", expanding=True)))
+    .group_by(_T.cluster_id)
+    .order_by(func.count().desc(), _T.cluster_id.desc())
+    .limit(MAX_CANDIDATES)
+    .subquery()
+)
+_CANDIDATES = select(_CC.id, _CC.text, _CC.terms, _CC.numbers, _CC.vector).join(_HITS, _HITS.c.cluster_id == _CC.id)
+_NEW_CLUSTERS = schema.claim_clusters.insert().returning(_CC.id, sort_by_parameter_order=True)
+_NEW_TERMS = schema.cluster_terms.insert()
+
+
 def same_claim(a: ClaimText, b: ClaimText) -> bool:
     from presslens.corpus.sameclaim import vetoes
 
@@ -153,55 +169,56 @@ class Clusterer:
         return [ClaimText(t, terms(t), numbers(t), v) for t, v in zip(texts, vectors, strict=True)]
 
     def assign(self, conn: Connection, claims: list[ClaimText]) -> list[int]:
-        return [self._assign_one(conn, c) for c in claims]
+        """Each claim's cluster id, in order (a claim may join a cluster an earlier one of them started)."""
+        wanted = sorted({w[:64] for c in claims for w in c.terms})
+        # how many clusters hold each term, once for all the claims, then kept as new clusters add postings
+        postings: dict[str, int] = dict(conn.execute(_TERM_COUNTS, {"terms": wanted}).all()) if wanted else {}
+        new = _NewClusters()
+        found = [self._assign_one(conn, c, postings, new) for c in claims]
+        if not new.claims:
+            return found
+        # the new clusters written together: a cluster's own id for each pending one (-1 → the first, ...)
+        rows = [
+            {
+                "text": c.text,
+                "terms": " ".join(c.terms),
+                "numbers": " ".join(repr(n) for n in sorted(c.numbers)),
+                "vector": c.vector.astype(np.float16).tobytes() if c.vector is not None else None,
+            }
+            for c in new.claims
+        ]
+        ids = [int(r[0]) for r in conn.execute(_NEW_CLUSTERS, rows)]
+        terms_rows = [{"term": t, "cluster_id": ids[k]} for k, c in enumerate(new.claims) for t in _own_terms(c)]
+        if terms_rows:
+            conn.execute(_NEW_TERMS, terms_rows)
+        return [ids[-cid - 1] if cid < 0 else cid for cid in found]
 
-    def _assign_one(self, conn: Connection, claim: ClaimText) -> int:
+    def _assign_one(self, conn: Connection, claim: ClaimText, postings: dict[str, int], new: _NewClusters) -> int:
+        """The id of the cluster ``claim`` joins, or -k for the k-th of the ``new`` clusters (this one, or one an
+        earlier claim of the batch started)."""
         best, best_score = None, -1.0
-        for cid, other in self._candidates(conn, claim):
+        for cid, other in self._candidates(conn, claim, postings, new):
             if same_claim(claim, other):
                 score = similarity(claim, other)
                 if score > best_score:
                     best, best_score = cid, score
         if best is not None:
             return best
-        vector = claim.vector.astype(np.float16).tobytes() if claim.vector is not None else None
-        cid = new_id(
-            conn.execute(
-                schema.claim_clusters.insert().values(
-                    text=claim.text,
-                    terms=" ".join(claim.terms),
-                    numbers=" ".join(repr(n) for n in sorted(claim.numbers)),
-                    vector=vector,
-                )
-            )
-        )
-        if claim.terms:
-            conn.execute(schema.cluster_terms.insert(), [{"term": t[:64], "cluster_id": cid} for t in set(claim.terms)])
-        return int(cid)
+        for t in _own_terms(claim):
+            postings[t] = postings.get(t, 0) + 1
+        return new.add(claim)
 
-    def _candidates(self, conn: Connection, claim: ClaimText) -> list[tuple[int, ClaimText]]:
+    def _candidates(
+        self, conn: Connection, claim: ClaimText, postings: dict[str, int], new: _NewClusters
+    ) -> list[tuple[int, ClaimText]]:
         if not claim.terms:
             return []
-        t = schema.cluster_terms.c
-        wanted = [w[:64] for w in claim.terms]
-        counts: dict[str, int] = dict(
-            conn.execute(select(t.term, func.count()).where(t.term.in_(wanted)).group_by(t.term)).all()
-        )
-        rare = sorted((w for w in counts if counts[w] <= MAX_POSTINGS), key=lambda w: counts[w])[:CANDIDATE_TERMS]
+        counts = {w: postings[w] for w in dict.fromkeys(w[:64] for w in claim.terms) if postings.get(w)}
+        rare = sorted((w for w in counts if counts[w] <= MAX_POSTINGS), key=lambda w: (counts[w], w))[:CANDIDATE_TERMS]
         if not rare:
             return []
-        hits = (
-            select(t.cluster_id, func.count().label("shared"))
-            .where(t.term.in_(rare))
-            .group_by(t.cluster_id)
-            .order_by(func.count().desc(), t.cluster_id.desc())
-            .limit(MAX_CANDIDATES)
-            .subquery()
-        )
-        c = schema.claim_clusters.c
-        rows = conn.execute(
-            select(c.id, c.text, c.terms, c.numbers, c.vector).join(hits, hits.c.cluster_id == c.id)
-        ).all()
+        pending = new.sharing(rare)
+        rows = conn.execute(_CANDIDATES, {"rare": rare}).all()
         if claim.vector is not None and rows and all(r.vector is not None for r in rows):
             # cosine of all candidates at once; only those close enough are worth the vetoes' closer look
             stored = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float16).reshape(len(rows), -1)
@@ -212,4 +229,29 @@ class Clusterer:
             vector = np.frombuffer(r.vector, dtype=np.float16).astype(np.float32) if r.vector is not None else None
             nums = {float(x) for x in r.numbers.split()}
             out.append((int(r.id), ClaimText(r.text, r.terms.split(), nums, vector)))
-        return out
+        return out + pending
+
+
+class _NewClusters:
+    """The clusters claims of one ``assign`` started, written when it ends; candidates for the claims after them.
+    Their vectors are kept as the store keeps them (float16), so that a claim is compared alike with either."""
+
+    def __init__(self) -> None:
+        self.claims: list[ClaimText] = []
+        self._by_term: dict[str, list[int]] = {}
+
+    def add(self, claim: ClaimText) -> int:
+        vector = claim.vector.astype(np.float16).astype(np.float32) if claim.vector is not None else None
+        self.claims.append(ClaimText(claim.text, claim.terms, claim.numbers, vector))
+        for t in _own_terms(claim):
+            self._by_term.setdefault(t, []).append(len(self.claims) - 1)
+        return -len(self.claims)
+
+    def sharing(self, rare: list[str]) -> list[tuple[int, ClaimText]]:
+        found = sorted({k for t in rare for k in self._by_term.get(t, ())})
+        return [(-k - 1, self.claims[k]) for k in found]
+
+
+def _own_terms(claim: ClaimText) -> list[str]:
+    """A cluster's blocking terms (as the column holds them: 64 characters at most)."""
+    return sorted({t[:64] for t in claim.terms})

@@ -19,9 +19,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from presslens.store import new_id, schema
+from presslens.store import is_sqlite, new_id, schema
 
 _DROP = re.compile(r"[^\w\s-]")
 ROLE_WORDS = frozenset(
@@ -111,6 +112,19 @@ class _Row:
     roles: set[str]
 
 
+# Built once: linking runs them for every quoted speaker, and building a statement costs more than running it.
+_S = schema.speakers.c
+_PEOPLE = select(_S.id, _S.name, _S.first, _S.surname, _S.roles).where(
+    _S.type == "PERSON", _S.surname.like(bindparam("prefix"))
+)
+_BY_KEY = select(_S.id, _S.name, _S.first, _S.surname, _S.roles).where(_S.key == bindparam("key"))
+_NEW_SPEAKER = schema.speakers.insert()
+_NEW_NAMES = {  # by "is the store SQLite?"
+    True: sqlite.insert(schema.speaker_names).on_conflict_do_nothing(),
+    False: postgresql.insert(schema.speaker_names).on_conflict_do_nothing(),
+}
+
+
 class SpeakerLinker:
     """Links mentions to ``speakers`` rows inside a write transaction (``conn``), creating rows as needed."""
 
@@ -148,12 +162,7 @@ class SpeakerLinker:
         return self._get_or_create(f"PERSON:{surname}", m, None, surname)
 
     def _people(self, surname: str) -> list[_Row]:
-        s = schema.speakers.c
-        rows = self.conn.execute(
-            select(s.id, s.name, s.first, s.surname, s.roles).where(
-                s.type == "PERSON", s.surname.like(surname[:4] + "%")
-            )
-        ).all()
+        rows = self.conn.execute(_PEOPLE, {"prefix": surname[:4] + "%"}).all()
         return [
             _Row(r.id, r.name, r.first, r.surname, set(r.roles.split())) for r in rows if _close(r.surname, surname)
         ]
@@ -185,17 +194,12 @@ class SpeakerLinker:
         return {r[0] for r in rows if r[0]}, [r[1] for r in rows if r[1]]
 
     def _get_or_create(self, key: str, m: Mention, first: str | None, surname: str | None) -> int:
-        s = schema.speakers.c
-        row = self.conn.execute(select(s.id, s.name, s.first, s.surname, s.roles).where(s.key == key)).first()
+        row = self.conn.execute(_BY_KEY, {"key": key}).first()
         if row is not None:
             return self._touch(_Row(row.id, row.name, row.first, row.surname or "", set(row.roles.split())), m)
-        sid = new_id(
-            self.conn.execute(
-                schema.speakers.insert().values(
-                    key=key, name=m.name, type=m.type, first=first, surname=surname, roles=" ".join(sorted(m.roles))
-                )
-            )
-        )
+        roles = " ".join(sorted(m.roles))
+        values = {"key": key, "name": m.name, "type": m.type, "first": first, "surname": surname, "roles": roles}
+        sid = new_id(self.conn.execute(_NEW_SPEAKER, values))
         self._names(sid, m)
         return int(sid)
 
@@ -212,11 +216,8 @@ class SpeakerLinker:
         return row.id
 
     def _names(self, sid: int, m: Mention) -> None:
-        n = schema.speaker_names.c
-        known = {r[0] for r in self.conn.execute(select(n.name).where(n.speaker_id == sid))}
-        new = sorted(({m.name} | m.variants) - known)
-        if new:
-            self.conn.execute(schema.speaker_names.insert(), [{"speaker_id": sid, "name": x} for x in new])
+        names = [{"speaker_id": sid, "name": x} for x in sorted({m.name} | m.variants)]
+        self.conn.execute(_NEW_NAMES[is_sqlite(self.conn)], names)  # those already known are left as they are
 
 
 def _romanised_alike(row: _Row, first: str, surname: str) -> bool:
