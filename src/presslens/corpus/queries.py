@@ -501,7 +501,7 @@ def _matches(conn: Connection, table: str, id_col: Any, text_col: Any, search: s
         else:
             test = (id_col + 0).in_(ids)  # + 0: a set to test against, not an index lookup
         match = text(f"{table}_fts MATCH :fts").bindparams(fts=fts)
-        rowids = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(match)
+        rowids: Any = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(match)
         return _Match(id_col.in_(ids), test, n, rowids)
     # written as the expression index in store.engine is, so that PostgreSQL uses that index
     vector: Any = literal_column(f"to_tsvector('english', coalesce({table}.text, ''))")
