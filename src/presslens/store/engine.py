@@ -10,7 +10,9 @@ of version 1).
 
 from __future__ import annotations
 
+import math
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -94,8 +96,12 @@ def _redact(url: str) -> str:
     return url
 
 
+def _ln(x: float | None) -> float | None:
+    return math.log(x) if x is not None and x > 0 else None
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
-    """WAL (queries read while an ingest writes), a long busy wait (two ingests take turns), foreign keys on,
+    """``ln`` where SQLite lacks it; WAL (queries read while an ingest writes), a long busy wait (two ingests take turns), foreign keys on,
     and transactions begun by SQLAlchemy rather than by the driver (so that a write transaction locks at its
     first statement, the lock-row update in ``write_lock``)."""
 
@@ -107,6 +113,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=60000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        try:
+            cur.execute("SELECT ln(1)")
+        except sqlite3.OperationalError:  # a SQLite built without its math functions: the claims queue needs ln
+            dbapi_conn.create_function("ln", 1, _ln, deterministic=True)
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -159,7 +169,8 @@ def _summaries(conn: Connection) -> None:
 
 
 def _speaker_day_techniques(conn: Connection) -> None:
-    """Version 3: techniques per speaker and day (``corpus techniques --by speaker`` for a period)."""
+    """Version 3: techniques per speaker and day (``corpus techniques --by speaker`` for a period), and the claims
+    queue scored with the natural log on SQLite too."""
     from presslens.store import summary
 
     summary.upgrade_day_techniques(conn)

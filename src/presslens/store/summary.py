@@ -111,10 +111,17 @@ def upgrade(conn: Connection) -> None:
 
 
 def upgrade_day_techniques(conn: Connection) -> None:
-    """Version 3: per speaker, day and technique, counted for the versions the summaries hold (one statement)."""
+    """Version 3: per speaker, day and technique, counted for the versions the summaries hold (one statement);
+    and the claims queue's scores of clusters in more than 64 articles, which version 2 capped at ln(64) on SQLite."""
     schema.speaker_day_techniques.create(conn, checkfirst=True)
     if not enabled(conn):
         return
+    cs = schema.cluster_stats.c
+    conn.execute(
+        schema.cluster_stats.update()
+        .where(cs.articles > 64)
+        .values(score=cluster_score(conn, cs.checkworthiness, cs.articles))
+    )
     conn.execute(schema.speaker_day_techniques.delete())
     sv = schema.summary_versions.c
     counted = select(sv.version_id)
@@ -236,12 +243,7 @@ def _techniques(conn: Connection, vids: list[int], sign: int) -> None:
 
 def cluster_score(conn: Connection, best: Any, spread: Any) -> Any:
     """The claims queue's order, as SQL: check-worthiness × (1 + ln(articles)) (the same expression everywhere,
-    so that a stored score and a computed one are the same number)."""
-    if is_sqlite(conn):
-        import math
-
-        ln: Any = case(*[(spread <= n, math.log(n)) for n in range(1, 65)], else_=math.log(64))
-        return best * (1.0 + ln)  # SQLite has no ln() without its optional math functions: a step table to 64
+    so that a stored score and a computed one are the same number; SQLite without ``ln`` gets it from Python)."""
     return best * (1.0 + func.ln(spread))
 
 
