@@ -234,3 +234,27 @@ def test_every_plan_of_a_search_with_a_speaker_finds_the_same_quotes(
             counted = corpus.rows("search_quotes", search, speaker=speaker, since=since)
     assert counted and all(search in q["text"].lower() for q in counted)
     assert all(found == counted for found in answers.values()), {k: len(v) for k, v in answers.items()}
+
+
+def test_cluster_by_words_groups_claims_without_the_encoder(tmp_path):
+    """--cluster-by words: no sentence vectors; the same claim in the same words is still one cluster."""
+    said = "The ministry said that unemployment rose to 9.4 percent in March, the highest level since 2015."
+    rows = [
+        {"id": "d1", "date": "2026-04-02", "source": "Wire Daily", "text": f"Jobs report\n\n{said}"},
+        {"id": "d2", "date": "2026-04-03", "source": "Evening Courier", "text": f"Labour market\n\n{said}"},
+    ]
+    path = tmp_path / "jobs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / "words.db")
+    r = run_cli("ingest", str(path), "--db", db, "--fast", "--no-kb", "--workers", "1", "--cluster-by", "words")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("corpus", "claims", "--db", db, "--format", "json")
+    top = json.loads(r.stdout.splitlines()[0])
+    assert "9.4 percent" in top["text"] and top["articles"] == 2 and top["outlets"] == 2
+    engine = open_engine(db, create=False)
+    with engine.connect() as conn:
+        vectors = conn.execute(select(schema.claim_clusters.c.vector)).scalars().all()
+    engine.dispose()
+    assert vectors and all(v is None for v in vectors)
+    r = run_cli("ingest", str(path), "--db", db, "--cluster-by", "letters")
+    assert r.returncode != 0 and "invalid choice" in r.stderr

@@ -14,6 +14,7 @@ from presslens.terminal import safe_for_terminal
 
 if TYPE_CHECKING:
     from presslens.corpus import IngestReport
+    from presslens.corpus.clusters import Clusterer
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "sources", nargs="*", metavar="SOURCE", help="files, directories, globs, .jsonl, -, URLs, .warc[.gz]"
     )
     db_option(p)
+    cluster_option(p)
     p.add_argument("--fast", action="store_true", help="the lexical technique model: about twice as fast")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="analysis processes (default: up to 2)")
     p.add_argument(
@@ -73,6 +75,24 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=run, only=None, accurate=False, accurate_model=None, all_spans=False, spacy_model=None)
     p.set_defaults(match_threshold=0.5, match_top=3)
+
+
+def cluster_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--cluster-by",
+        choices=("meaning", "words"),
+        default="meaning",
+        help="how the same claim is found across articles: meaning (all-MiniLM-L6-v2 sentence vectors and vetoes; "
+        "the default, where the semantic extra is installed) or words (shared content terms and the same vetoes: no "
+        'encoder, less CPU a claim, fewer restatements grouped; docs/evaluation.md "Corpus links")',
+    )
+
+
+def clusterer_for(args: argparse.Namespace) -> Clusterer | None:
+    """The clusterer ``--cluster-by`` asks for (None: the default one)."""
+    from presslens.corpus.ingest import load_clusterer
+
+    return load_clusterer("words") if args.cluster_by == "words" else None
 
 
 def db_option(p: argparse.ArgumentParser) -> None:
@@ -121,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         where=args.where,
         command=" ".join(["ingest", *sys.argv[2:]])[:2000],
         progress=progress if show else None,
+        clusterer=clusterer_for(args),
     )
     if show:
         progress(report)
@@ -157,6 +178,7 @@ def _run_ray(args: argparse.Namespace) -> int:
         workers=args.workers,
         command=" ".join(["ingest", *sys.argv[2:]])[:2000],
         progress=progress if show else None,
+        clusterer=clusterer_for(args),
     )
     if show:
         progress(report)

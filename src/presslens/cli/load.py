@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from presslens.cli.ingest import _width, db_option, finish, progress_line
+from presslens.cli.ingest import _width, cluster_option, clusterer_for, db_option, finish, progress_line
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +21,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("location", metavar="DIR", help="the shards: a folder, a .parquet file or a URI")
     db_option(p)
+    cluster_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress line (shown on a terminal only)")
     p.set_defaults(func=run)
 
@@ -37,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     report = load(
-        args.location, args.db, command=" ".join(["load", *sys.argv[2:]])[:2000], progress=progress if show else None
+        args.location,
+        args.db,
+        command=" ".join(["load", *sys.argv[2:]])[:2000],
+        progress=progress if show else None,
+        clusterer=clusterer_for(args),
     )
     return finish(report, t0, show)

@@ -49,13 +49,15 @@ def load_clusterer(backend: str | None = None) -> Clusterer:
     The encoder is all-MiniLM-L6-v2 on ONNX Runtime, int8 (``nlp.sentence_onnx``: a quarter of torch's CPU time;
     on the gold sets one pair fewer grouped, docs/evaluation.md "Corpus links"), one thread: the analysis workers
     have the cores. ``backend`` "torch" (or ``$PRESSLENS_CLUSTER_ENCODER=torch``, or a ``$PRESSLENS_ENCODER`` of one's own)
-    runs sentence-transformers on torch instead."""
+    runs sentence-transformers on torch instead; "words": no encoder, claims compared by their content terms."""
     import os
 
     from presslens.factchecks.encoder import encoder_available, load_encoder
     from presslens.nlp.sentence_onnx import load_onnx_encoder
 
     backend = backend or os.environ.get("PRESSLENS_CLUSTER_ENCODER") or "onnx"
+    if backend == "words":
+        return Clusterer(None)
     if backend == "onnx" and not os.environ.get("PRESSLENS_ENCODER"):
         onnx = load_onnx_encoder(threads=1)
         if onnx is not None:
