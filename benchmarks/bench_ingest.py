@@ -10,9 +10,11 @@ fresh SQLite file: analysis + speaker linking + claim embedding and clustering +
 a throw-away PostgreSQL server started for the run, tests/pgserver.py). Overhead = ingest seconds / analyze seconds - 1,
 and the same in CPU seconds (this process + its analysis workers), which other jobs on the machine disturb less.
 
+`sqlite-words` and `postgres-words`: the same with ``--cluster-by words`` (no sentence encoder).
+
 `--writer` measures the ingest's own work apart: the articles are analysed once (CPU seconds per article, as the
 ingest runs the analysis: 2 workers and this process), then the same analyses are stored by ``store_batch`` into
-fresh SQLite stores, once with each claim encoder backend (ONNX int8, torch), CPU seconds timed in this process: the
+fresh SQLite stores, once with each claim encoder backend (ONNX int8, torch) and once by words, CPU seconds timed in this process: the
 writer's share of an article's CPU, which is what the ingest adds on cores that the analysis keeps busy.
 """
 
@@ -61,7 +63,10 @@ def run_mode(mode: str, items: list[str], db: str | None) -> dict[str, float | s
             path.write_text(
                 "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles), encoding="utf-8"
             )
-            report = ingest([str(path)], db, options=options)
+            from presslens.corpus.ingest import load_clusterer
+
+            clusterer = load_clusterer("words") if mode.endswith("-words") else None
+            report = ingest([str(path)], db, options=options, clusterer=clusterer)
             n = report.stored
     seconds = time.perf_counter() - t0
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -96,7 +101,7 @@ def writer_costs(items: list[str]) -> None:
     print(f"analysis: {1000 * analysis:.0f} ms CPU per article (2 workers and this process, as ingest runs it)")
     from presslens.store import open_engine
 
-    for backend in ("onnx", "torch"):
+    for backend in ("onnx", "torch", "words"):
         clusterer = load_clusterer(backend)
         with tempfile.TemporaryDirectory() as tmp:
             engine = open_engine(str(Path(tmp) / "w.db"))
@@ -107,7 +112,8 @@ def writer_costs(items: list[str]) -> None:
             cost = (time.process_time() - c0) / len(analyses)
             engine.dispose()
         print(
-            f"writer ({backend} encoder): {1000 * cost:.1f} ms CPU per article, {100 * cost / analysis:.1f} % of the analysis"
+            f"writer ({backend if backend == 'words' else backend + ' encoder'}): {1000 * cost:.1f} ms CPU per article, "
+            f"{100 * cost / analysis:.1f} % of the analysis"
         )
 
 
@@ -131,7 +137,7 @@ def main() -> None:
         return
     modes = ["analyze", "sqlite"] if args.smoke else args.modes.split(",")
     server = None
-    if "postgres" in modes:
+    if any(m.startswith("postgres") for m in modes):
         sys.path.insert(0, str(HERE.parent / "tests"))
         from pgserver import PgServer
 
@@ -143,9 +149,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for k, mode in enumerate(modes):
                 db = "-"
-                if mode == "sqlite":
+                if mode.startswith("sqlite"):
                     db = str(Path(tmp) / f"bench{k}.db")
-                elif mode == "postgres":
+                elif mode.startswith("postgres"):
                     assert server is not None
                     db = server.create_database(f"bench{k}")
                 cmd = [sys.executable, __file__, "--child", mode, db, "--n", str(args.n), "--data", str(args.data)]

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, lateral, select, true
 
-from presslens.store import schema
+from presslens.store import is_sqlite, schema
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -130,7 +130,13 @@ _HITS = (
     .limit(MAX_CANDIDATES)
     .subquery()
 )
-_CANDIDATES = select(_CC.id, _CC.text, _CC.terms, _CC.numbers, _CC.vector).join(_HITS, _HITS.c.cluster_id == _CC.id)
+_ONE = lateral(
+    select(_CC.id, _CC.text, _CC.terms, _CC.numbers, _CC.vector).where(_CC.id == _HITS.c.cluster_id).limit(1)
+)
+_CANDIDATES = {  # by "is the store SQLite?"; PostgreSQL without statistics would read every cluster for a hash join
+    True: select(_CC.id, _CC.text, _CC.terms, _CC.numbers, _CC.vector).join(_HITS, _HITS.c.cluster_id == _CC.id),
+    False: select(_ONE).select_from(_HITS).join(_ONE, true()),
+}
 _NEW_CLUSTERS = schema.claim_clusters.insert().returning(_CC.id, sort_by_parameter_order=True)
 _NEW_TERMS = schema.cluster_terms.insert()
 
@@ -218,7 +224,7 @@ class Clusterer:
         if not rare:
             return []
         pending = new.sharing(rare)
-        rows = conn.execute(_CANDIDATES, {"rare": rare}).all()
+        rows = conn.execute(_CANDIDATES[is_sqlite(conn)], {"rare": rare}).all()
         if claim.vector is not None and rows and all(r.vector is not None for r in rows):
             # cosine of all candidates at once; only those close enough are worth the vetoes' closer look
             stored = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float16).reshape(len(rows), -1)

@@ -67,7 +67,11 @@ def open_engine(db: str | Path | None = None, *, create: bool = True) -> Engine:
             engine = create_engine(url, connect_args={"timeout": 60})
             _sqlite_pragmas(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # custom plans always: the driver prepares a statement run five times, after which PostgreSQL may
+            # plan it once for any values, and the writer's candidate lookup then scanned whole tables (10x slower)
+            libpq = url.split("://", 1)[0] in ("postgresql", "postgresql+psycopg", "postgresql+psycopg2")
+            options = {"options": "-c plan_cache_mode=force_custom_plan"} if libpq else {}
+            engine = create_engine(url, pool_pre_ping=True, connect_args=options)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise StoreError(
             f"{_redact(url)}: a driver is missing ({exc}); for PostgreSQL: pip install 'presslens[postgres]'"
