@@ -136,7 +136,7 @@ def test_opening_a_store_of_the_first_schema_migrates_it(db, sources, monkeypatc
     engine = open_engine(db, create=False)
     with engine.connect() as conn:
         version = conn.execute(schema.meta.select().where(schema.meta.c.key == "schema_version")).one().value
-        assert int(version) == schema.SCHEMA_VERSION == 3
+        assert int(version) == schema.SCHEMA_VERSION == 4
         assert {ix["name"] for ix in inspect(conn).get_indexes("claims")} >= {"ix_claims_quote", "ix_claims_version"}
         columns = [
             c
@@ -159,3 +159,26 @@ def test_opening_a_store_of_the_second_schema_counts_techniques_per_speaker_and_
     with Corpus(db) as corpus:  # a reader opens it: the table made and counted
         assert corpus.rows("techniques", "speaker", since="2026-03-03")
     assert_summaries_agree(db, monkeypatch)
+
+
+def test_opening_a_store_of_the_third_schema_stores_the_words_for_search(db, sources, monkeypatch):
+    ingest(sources, db, options=FAST, clusterer=Clusterer(None))
+    engine = open_engine(db, create=False)
+    with engine.begin() as conn:  # as version 3 was: on PostgreSQL, indexes on the expression, no stored column
+        if not db.endswith(".db"):
+            for table in ("quotes", "claims", "versions"):
+                conn.exec_driver_sql(f"DROP INDEX ix_{table}_tsv")
+                conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN tsv")
+            conn.exec_driver_sql("CREATE INDEX ix_quotes_fts ON quotes USING gin (to_tsvector('english', text))")
+        conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version").values(value="3"))
+    engine.dispose()
+    with Corpus(db) as corpus:  # a reader opens it: migrated
+        found = corpus.quotes("troops")
+        assert len(found) and all("troops" in t.lower() for t in found["text"])
+    engine = open_engine(db, create=False)
+    with engine.connect() as conn:
+        indexes = {ix["name"] for ix in inspect(conn).get_indexes("quotes")}
+        columns = {c["name"] for c in inspect(conn).get_columns("quotes")}
+    engine.dispose()
+    if not db.endswith(".db"):
+        assert "tsv" in columns and "ix_quotes_tsv" in indexes and "ix_quotes_fts" not in indexes

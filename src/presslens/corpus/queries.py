@@ -503,9 +503,8 @@ def _matches(conn: Connection, table: str, id_col: Any, text_col: Any, search: s
         match = text(f"{table}_fts MATCH :fts").bindparams(fts=fts)
         rowids: Any = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(match)
         return _Match(id_col.in_(ids), test, n, rowids)
-    # written as the expression index in store.engine is, so that PostgreSQL uses that index
-    vector: Any = literal_column(f"to_tsvector('english', coalesce({table}.text, ''))")
-    condition = vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
+    # the stored tsvector column (store.engine) and its GIN index
+    condition = literal_column(f"{table}.tsv").op("@@")(func.plainto_tsquery("english", " ".join(words)))
     return _Match(condition, condition, 0)  # not counted: PostgreSQL's planner knows
 
 

@@ -158,11 +158,20 @@ def _create(conn: Connection) -> None:
                 "content_rowid='id', tokenize='porter unicode61')"
             )
         else:
-            vector = " || ' ' || ".join(f"coalesce({c.strip()}, '')" for c in columns.split(","))
-            conn.exec_driver_sql(
-                f"CREATE INDEX IF NOT EXISTS ix_{table}_fts ON {table} USING gin (to_tsvector('english', {vector}))"
-            )
+            _add_tsv(conn, table, columns)
     conn.execute(schema.meta.insert().values(key="lock", value="0"))
+
+
+def _add_tsv(conn: Connection, table: str, columns: str) -> None:
+    """PostgreSQL: the words of ``columns`` as a stored ``tsv`` column (computed by the server on every write) and
+    its GIN index. Stored, not an index on the expression: a search that tests rows one by one (newest first) or
+    rechecks them would parse every article's text again."""
+    vector = " || ' ' || ".join(f"coalesce({c.strip()}, '')" for c in columns.split(","))
+    conn.exec_driver_sql(
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS tsv tsvector "
+        f"GENERATED ALWAYS AS (to_tsvector('english', {vector})) STORED"
+    )
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_tsv ON {table} USING gin (tsv)")
 
 
 def _summaries(conn: Connection) -> None:
@@ -180,7 +189,17 @@ def _speaker_day_techniques(conn: Connection) -> None:
     summary.upgrade_day_techniques(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _summaries, 3: _speaker_day_techniques}
+def _stored_tsvectors(conn: Connection) -> None:
+    """Version 4: on PostgreSQL, stored ``tsv`` columns in place of the expression indexes (rewrites the three
+    tables: minutes for a large store); nothing on SQLite."""
+    if is_sqlite(conn):
+        return
+    for table, columns in FTS_TABLES.items():
+        _add_tsv(conn, table, columns)
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_fts")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _summaries, 3: _speaker_day_techniques, 4: _stored_tsvectors}
 
 
 def migrate(engine: Engine) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3  # raised with each change, its migration in store.engine.MIGRATIONS
+SCHEMA_VERSION = 4  # raised with each change, its migration in store.engine.MIGRATIONS
 
 metadata = MetaData()
 

@@ -29,8 +29,6 @@ from presslens.web.data import CURRENT, FC, NO_OUTLET, C, P, Q, S, V, period
 KINDS = ("quotes", "claims", "articles")
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 500
-_FTS_COLUMNS = {"quotes": "coalesce(quotes.text, '')", "claims": "coalesce(claims.text, '')"}
-_FTS_COLUMNS["versions"] = "coalesce(versions.title, '') || ' ' || coalesce(versions.text, '')"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXACT = 5_000  # full-text matches up to which a search is driven by them and counted exactly
 SAMPLE = 500  # beyond (or with no words): the total and the facets count the newest SAMPLE hits
@@ -105,7 +103,7 @@ def _fts(conn: Connection, table: str, id_col: Any, q: str) -> _Match:
         # + 0: a set of the matches to test each row against, not an index lookup (even for 280,000 matches the
         # set is built in tens of ms, where a doclist seek for each of the thousands of rows read takes longer)
         return _Match(id_col.in_(ids), (id_col + 0).in_(ids), n)
-    vector: Any = literal_column(f"to_tsvector('english', {_FTS_COLUMNS[table]})")
+    vector: Any = literal_column(f"{table}.tsv")  # the stored tsvector column (store.engine) and its GIN index
     cond = vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
     first = (
         select(literal_column("1")).select_from(schema.metadata.tables[table]).where(cond).limit(EXACT + 1).subquery()
