@@ -36,7 +36,9 @@ def main() -> None:
     ap.add_argument("--db", help="store to ingest into (default: a temporary SQLite file)")
     ap.add_argument("--fast", action="store_true", help="ingest with the lexical technique model")
     ap.add_argument("--calibrate", action="store_true")
-    ap.add_argument("--encoder", choices=["onnx", "torch"], default="onnx", help="the claim encoder's backend")
+    ap.add_argument(
+        "--encoder", choices=["onnx", "torch", "words"], default="onnx", help="the claim encoder (words: none)"
+    )
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
     clusterer = load_clusterer(args.encoder)
