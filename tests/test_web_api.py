@@ -515,3 +515,28 @@ def test_a_claim_cluster_page_lists_its_mentions_a_page_at_a_time(client, store)
 
 def _mentions(rows: list[dict]) -> list[tuple]:
     return [(m["article"], m["start"], m["text"]) for m in rows]
+
+
+@pytest.mark.parametrize("q, speaker", [("troop", "peskov"), ("nato", "pesk")])
+def test_a_search_with_words_and_a_speaker_finds_the_same_hits_by_every_plan(client, store, monkeypatch, q, speaker):
+    """At 200,000 articles words and a speaker that each keep thousands of quotes are intersected in the indexes
+    (search._both); here the bounds are moved so that each plan runs on the small store, against the plain one."""
+    from presslens.web import search
+
+    params = {"q": q, "speaker": speaker, "per_page": 100}
+    plain = client.get("/api/search", params=params).json()
+    assert plain["total_exact"] and plain["hits"] and all(q in h["text"].lower() for h in plain["hits"])
+    calls: list[int] = []
+    both_of = search._both
+    monkeypatch.setattr(search, "_both", lambda *a: calls.append(1) or both_of(*a))
+    # words and speaker both "keep more than EXACT": intersected; then either the few ids both keep, found once
+    # (EXACT the hits' number), or more than EXACT (0), tested on the newest quotes
+    for exact in (plain["total"], 0):
+        monkeypatch.setattr(search, "EXACT", exact)
+        both = client.get("/api/search", params=params).json()
+        assert [h["text"] for h in both["hits"]] == [h["text"] for h in plain["hits"]]
+        assert both["facets"]["outlet"] == plain["facets"]["outlet"]
+    assert calls or store[0].startswith("postgresql")  # the intersection ran (on SQLite; PostgreSQL plans its own)
+    monkeypatch.setattr(search, "INTERSECT", 0)  # the words too common to intersect: newest first, each tested
+    newest = client.get("/api/search", params=params).json()
+    assert [h["text"] for h in newest["hits"]] == [h["text"] for h in plain["hits"]]

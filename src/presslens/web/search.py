@@ -13,6 +13,7 @@ thousands of rows): the total is then a lower bound (``total_exact`` false, show
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -20,7 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, literal_column, or_, select, text
+from sqlalchemy import Connection, exists, func, intersect, literal_column, or_, select, text
 from sqlalchemy.exc import OperationalError
 
 from presslens.store import is_sqlite, schema, summary
@@ -34,6 +35,7 @@ EXACT = 5_000  # full-text matches up to which a search is driven by them and co
 SAMPLE = 500  # beyond (or with no words): the total and the facets count the newest SAMPLE hits
 BUDGET_S = 0.05  # ... or as many of them as are found in this time once the page is full
 LIMIT_S = 0.5  # ... and never longer than this, even if the page is not full (a hit every 10,000 rows read)
+INTERSECT = 90_000  # words matching up to this many quotes, and a speaker: their id lists intersected (_both)
 _COUNT = 100_000  # SQLite: full-text matches counted up to this many (milliseconds), to choose the plan
 
 
@@ -135,6 +137,23 @@ def _quote_speaker(conn: Connection, s: Search) -> _Match | None:
     drive = or_(Q.speaker_id.in_(ids), Q.speaker_name.in_(names))
     test = or_((Q.speaker_id + 0).in_(ids), (Q.speaker_name + "").in_(names))  # + 0, + "": not index lookups
     return _Match(drive, test, int(n))
+
+
+def _both(conn: Connection, q: str, speaker: _Match) -> _Match:
+    """SQLite, a quote search whose words and speaker each keep more than EXACT quotes (the words at most
+    INTERSECT): the quotes both keep, their two id lists intersected inside the indexes (at 200,000 articles tens of
+    ms, where reading one filter's quotes to test the other took hundreds)."""
+    match = " ".join('"' + w.replace('"', '""') + '"' for w in _words(q))
+    words: Any = select(literal_column("rowid")).select_from(text("quotes_fts"))
+    both = intersect(
+        words.where(text("quotes_fts MATCH :fts").bindparams(fts=match)), select(Q.id).where(speaker.drive)
+    )
+    kept = [r[0] for r in conn.execute(both.limit(EXACT + 1))]
+    if len(kept) > EXACT:
+        return _Match(Q.id.in_(both), (Q.id + 0).in_(both), len(kept))
+    # the ids, found once, as one JSON parameter: the page, the total and the facets each read them again
+    ids: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(kept)))
+    return _Match(Q.id.in_(ids), (Q.id + 0).in_(ids), len(kept))
 
 
 def _like(words: str) -> str:
@@ -303,6 +322,8 @@ def search(conn: Connection, s: Search) -> dict[str, Any]:
     table, id_col = _TABLES[s.kind]
     speaker = _quote_speaker(conn, s) if s.kind == "quotes" else None
     found = [m for m in (_fts(conn, table, id_col, s.q) if _words(s.q) else None, speaker) if m is not None]
+    if is_sqlite(conn) and speaker is not None and len(found) == 2 and EXACT < found[0].n <= INTERSECT < _COUNT:
+        found = [_both(conn, s.q, speaker)] if speaker.n > EXACT else found
     lead = min(found, key=lambda m: m.n) if found else None
     driven = lead is not None and (lead.n <= EXACT or _lead_is_cheaper(conn, found, lead, id_col))
     if is_sqlite(conn):
