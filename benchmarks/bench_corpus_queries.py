@@ -268,10 +268,12 @@ def check(db: str) -> list[str]:
     with Corpus(db) as corpus:
         p = pick(corpus)
         month = p["month"]
-        asks += [("techniques", (by,), {"since": month}) for by in ("outlet", "day")]
+        asks += [("techniques", (by,), {"since": month}) for by in ("outlet", "day", "speaker")]
+        asks += [("techniques", ("speaker",), {"since": month, "top": 20})]
         for who in (p["frequent"].split()[-1], p["rare"].split()[-1], "an"):  # "an": hundreds of names
             asks += [("search_quotes", (word,), {"speaker": who}) for word in (None, p["common"], p["rare_word"])]
             asks += [("search_quotes", (p["mid_word"],), {"speaker": who, "since": month})]
+            asks += [("search_quotes", (p["mid_word"],), {"speaker": who})]  # SQLite: the two id lists intersected
         asks += [("techniques", ("outlet",), {"since": month, "until": month[:8] + "20"})]
         with corpus.engine.connect() as conn:
             if not summary.fresh(conn):
