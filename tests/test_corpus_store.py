@@ -223,11 +223,14 @@ def test_every_plan_of_a_search_with_a_speaker_finds_the_same_quotes(
     answers = {}
     plans = {"intersect": (0, 10**6), "lead": (10**6, 10**6), "newest first": (0, 0)}
     for plan, (rare, common) in plans.items():
-        with monkeypatch.context() as m:
-            m.setattr(queries, "_RARE", rare)
-            m.setattr(queries, "_COMMON", common)
-            with Corpus(db) as corpus:
-                answers[plan] = corpus.rows("search_quotes", search, speaker=speaker, since=since)
+        for fresh in (True, False):  # the speaker found in the summaries, or tested by name on each quote
+            with monkeypatch.context() as m:
+                m.setattr(queries, "_RARE", rare)
+                m.setattr(queries, "_COMMON", common)
+                if not fresh:
+                    m.setattr(summary, "fresh", lambda conn: False)
+                with Corpus(db) as corpus:
+                    answers[plan, fresh] = corpus.rows("search_quotes", search, speaker=speaker, since=since)
     with monkeypatch.context() as m:
         m.setattr(summary, "fresh", lambda conn: False)
         with Corpus(db) as corpus:

@@ -146,7 +146,8 @@ def _both(conn: Connection, q: str, speaker: _Match) -> _Match:
     match = " ".join('"' + w.replace('"', '""') + '"' for w in _words(q))
     words: Any = select(literal_column("rowid")).select_from(text("quotes_fts"))
     both = intersect(
-        words.where(text("quotes_fts MATCH :fts").bindparams(fts=match)), select(Q.id).where(speaker.drive)
+        words.where(text("quotes_fts MATCH :fts").bindparams(fts=match)),
+        select(Q.id).where(speaker.drive).correlate(None),  # the quote search's own quotes are not these
     )
     kept = [r[0] for r in conn.execute(both.limit(EXACT + 1))]
     if len(kept) > EXACT:
