@@ -211,22 +211,24 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_a_rerun_finishes(tmp_path
     ],
 )
 def test_every_plan_of_a_search_with_a_speaker_finds_the_same_quotes(
-    tmp_path, clusterer, monkeypatch, search, speaker, since
+    db, clusterer, monkeypatch, search, speaker, since
 ):
-    """On SQLite the plan depends on how many quotes each filter keeps (a store of 200,000 articles takes each
-    branch); here the thresholds are moved so that each branch runs on a small store, against the counted answer."""
+    """The plan depends on how many quotes each filter keeps (counted on SQLite, estimated by PostgreSQL; a store of
+    200,000 articles takes each branch); here the bounds are moved so that each branch runs on a small store, against
+    the counted answer."""
     from presslens.corpus import queries
     from presslens.store import summary
 
-    db = str(tmp_path / "store.db")
     ingest([NAMESAKES, EXAMPLE], db, options=FAST, clusterer=clusterer)
     answers = {}
-    plans = {"intersect": (0, 10**6), "lead": (10**6, 10**6), "newest first": (0, 0)}
-    for plan, (rare, common) in plans.items():
+    # (_RARE, _COMMON) on SQLite: intersected, the rarer filter leads, newest first; _GATHER on PostgreSQL
+    plans = {"intersect / gather": (0, 10**6, 10**9), "lead": (10**6, 10**6, 10**9), "newest first": (0, 0, -1)}
+    for plan, (rare, common, gather) in plans.items():
         for fresh in (True, False):  # the speaker found in the summaries, or tested by name on each quote
             with monkeypatch.context() as m:
                 m.setattr(queries, "_RARE", rare)
                 m.setattr(queries, "_COMMON", common)
+                m.setattr(queries, "_GATHER", gather)
                 if not fresh:
                     m.setattr(summary, "fresh", lambda conn: False)
                 with Corpus(db) as corpus:
