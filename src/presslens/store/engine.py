@@ -233,6 +233,11 @@ def migrate(engine: Engine) -> None:
             )
         else:
             conn.execute(schema.meta.insert().values(**values))
+    if 0 < version < 4 and engine.dialect.name == "postgresql":
+        # version 4 rewrote the searched tables: their statistics (the new tsv columns have none) and visibility
+        # map are fresh after this, so that plans and index-only scans are right from the first query
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) versions, quotes, claims")
 
 
 __all__ = [
