@@ -170,6 +170,8 @@ def test_opening_a_store_of_the_third_schema_stores_the_words_for_search(db, sou
                 conn.exec_driver_sql(f"DROP INDEX ix_{table}_tsv")
                 conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN tsv")
             conn.exec_driver_sql("CREATE INDEX ix_quotes_fts ON quotes USING gin (to_tsvector('english', text))")
+        conn.exec_driver_sql("DROP INDEX ix_technique_counts_day")
+        conn.exec_driver_sql("CREATE INDEX ix_technique_counts_day ON technique_counts (dim, day)")
         conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version").values(value="3"))
     engine.dispose()
     with Corpus(db) as corpus:  # a reader opens it: migrated
@@ -182,3 +184,10 @@ def test_opening_a_store_of_the_third_schema_stores_the_words_for_search(db, sou
     engine.dispose()
     if not db.endswith(".db"):
         assert "tsv" in columns and "ix_quotes_tsv" in indexes and "ix_quotes_fts" not in indexes
+    engine = open_engine(db, create=False)
+    with engine.connect() as conn:
+        day = next(
+            ix for ix in inspect(conn).get_indexes("technique_counts") if ix["name"] == "ix_technique_counts_day"
+        )
+    engine.dispose()
+    assert day["column_names"][-1] == "n"  # covering

