@@ -263,3 +263,20 @@ def test_cluster_by_words_groups_claims_without_the_encoder(tmp_path):
     assert vectors and all(v is None for v in vectors)
     r = run_cli("ingest", str(path), "--db", db, "--cluster-by", "letters")
     assert r.returncode != 0 and "invalid choice" in r.stderr
+
+
+def test_the_claims_queue_of_a_period_is_the_same_on_both_backends(pg_db, tmp_path, clusterer):
+    """The period's queue has a plan of its own on each backend; the same articles give the same queue."""
+    sqlite_db = str(tmp_path / "store.db")
+    queues = []
+    for db in (sqlite_db, pg_db):
+        ingest([NAMESAKES], db, options=FAST, clusterer=clusterer)
+        with Corpus(db) as corpus:
+            queues.append(
+                [
+                    {k: v for k, v in r.items() if k != "cluster"}
+                    for r in corpus.rows("claims", since="2026-03-03", until="2026-03-05", top=100)
+                ]
+            )
+    assert queues[0] and queues[0] == queues[1]
+    assert all("2026-03-03" <= r["first_seen"] <= r["last_seen"] <= "2026-03-05" for r in queues[0])

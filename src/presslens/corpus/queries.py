@@ -325,11 +325,15 @@ def claims(conn: Connection, *, since: str | None = None, until: str | None = No
                 .limit(top)
             )
         ]
+        if is_sqlite(conn):  # + 0: the period's versions drive, not a big cluster's claims
+            details: tuple[Any, ...] = (in_period, (C.cluster_id + 0).in_(top_ids))
+        else:  # the period's versions tested on the joined row (as a subquery PostgreSQL hashed every current one)
+            details = (_CURRENT, *_days(V.day, since, until), C.cluster_id.in_(top_ids))
         *columns, score = summary.cluster_columns(conn)
         ranked = (
             select(C.cluster_id, *columns, score)
             .select_from(claims_in.outerjoin(schema.fact_checks, schema.fact_checks.c.claim_id == C.id))
-            .where(in_period, (C.cluster_id + 0).in_(top_ids))  # + 0: the period drives, not a big cluster
+            .where(*details)
             .group_by(C.cluster_id)
             .subquery()
         )
