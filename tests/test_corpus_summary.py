@@ -172,6 +172,7 @@ def test_opening_a_store_of_the_third_schema_stores_the_words_for_search(db, sou
             conn.exec_driver_sql("CREATE INDEX ix_quotes_fts ON quotes USING gin (to_tsvector('english', text))")
         conn.exec_driver_sql("DROP INDEX ix_technique_counts_day")
         conn.exec_driver_sql("CREATE INDEX ix_technique_counts_day ON technique_counts (dim, day)")
+        conn.exec_driver_sql("DROP INDEX ix_claims_disputed")
         conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version").values(value="3"))
     engine.dispose()
     with Corpus(db) as corpus:  # a reader opens it: migrated
@@ -189,5 +190,7 @@ def test_opening_a_store_of_the_third_schema_stores_the_words_for_search(db, sou
         day = next(
             ix for ix in inspect(conn).get_indexes("technique_counts") if ix["name"] == "ix_technique_counts_day"
         )
+        claims_indexes = inspect(conn).get_indexes("claims")
     engine.dispose()
     assert day["column_names"][-1] == "n"  # covering
+    assert "ix_claims_disputed" in {ix["name"] for ix in claims_indexes}

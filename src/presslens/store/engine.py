@@ -190,10 +190,12 @@ def _speaker_day_techniques(conn: Connection) -> None:
 
 
 def _stored_tsvectors(conn: Connection) -> None:
-    """Version 4: the technique counts' day index covering what a period reads; on PostgreSQL, stored ``tsv``
-    columns in place of the expression indexes (rewrites the three tables: minutes for a large store)."""
+    """Version 4: the technique counts' day index covering what a period reads, an index of the disputed claims;
+    on PostgreSQL, stored ``tsv`` columns in place of the expression indexes (rewrites the three tables: minutes
+    for a large store)."""
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_technique_counts_day")
     next(ix for ix in schema.technique_counts.indexes if ix.name == "ix_technique_counts_day").create(conn)
+    next(ix for ix in schema.claims.indexes if ix.name == "ix_claims_disputed").create(conn, checkfirst=True)
     if is_sqlite(conn):
         return
     for table, columns in FTS_TABLES.items():

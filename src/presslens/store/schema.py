@@ -167,6 +167,12 @@ Index(  # covering: what the claims queue aggregates over a period's versions
 Index("ix_claims_quote", claims.c.quote_id)
 Index("ix_claims_cluster", claims.c.cluster_id)
 Index("ix_claims_speaker", claims.c.speaker_id)
+Index(  # the disputed claims alone (about 1 %), for a search of them
+    "ix_claims_disputed",
+    claims.c.id,
+    sqlite_where=claims.c.disputed.is_(True),
+    postgresql_where=claims.c.disputed.is_(True),
+)
 
 fact_checks = Table(
     "fact_checks",

@@ -139,22 +139,20 @@ def _quote_speaker(conn: Connection, s: Search) -> _Match | None:
     return _Match(drive, test, int(n))
 
 
-def _both(conn: Connection, q: str, speaker: _Match) -> _Match:
-    """SQLite, a quote search whose words and speaker each keep more than EXACT quotes (the words at most
-    INTERSECT): the quotes both keep, their two id lists intersected inside the indexes (at 200,000 articles tens of
-    ms, where reading one filter's quotes to test the other took hundreds)."""
+def _both(conn: Connection, table: str, id_col: Any, q: str, others: Any) -> _Match:
+    """SQLite, words matching more than EXACT rows (at most INTERSECT) and another filter keeping many (a quote
+    search's speaker, disputed claims): the rows both keep, the two id lists intersected inside the indexes (at
+    200,000 articles tens of ms, where reading one filter's rows to test the other took hundreds, or ran out of
+    time when they rarely meet)."""
     match = " ".join('"' + w.replace('"', '""') + '"' for w in _words(q))
-    words: Any = select(literal_column("rowid")).select_from(text("quotes_fts"))
-    both = intersect(
-        words.where(text("quotes_fts MATCH :fts").bindparams(fts=match)),
-        select(Q.id).where(speaker.drive).correlate(None),  # the quote search's own quotes are not these
-    )
+    words: Any = select(literal_column("rowid")).select_from(text(f"{table}_fts"))
+    both = intersect(words.where(text(f"{table}_fts MATCH :fts").bindparams(fts=match)), others.correlate(None))
     kept = [r[0] for r in conn.execute(both.limit(EXACT + 1))]
     if len(kept) > EXACT:
-        return _Match(Q.id.in_(both), (Q.id + 0).in_(both), len(kept))
+        return _Match(id_col.in_(both), (id_col + 0).in_(both), len(kept))
     # the ids, found once, as one JSON parameter: the page, the total and the facets each read them again
     ids: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(kept)))
-    return _Match(Q.id.in_(ids), (Q.id + 0).in_(ids), len(kept))
+    return _Match(id_col.in_(ids), (id_col + 0).in_(ids), len(kept))
 
 
 def _like(words: str) -> str:
@@ -324,7 +322,13 @@ def search(conn: Connection, s: Search) -> dict[str, Any]:
     speaker = _quote_speaker(conn, s) if s.kind == "quotes" else None
     found = [m for m in (_fts(conn, table, id_col, s.q) if _words(s.q) else None, speaker) if m is not None]
     if is_sqlite(conn) and speaker is not None and len(found) == 2 and EXACT < found[0].n <= INTERSECT < _COUNT:
-        found = [_both(conn, s.q, speaker)] if speaker.n > EXACT else found
+        if speaker.n > EXACT:  # the search's own quotes are not these: not correlated
+            found = [_both(conn, table, id_col, s.q, select(Q.id).where(speaker.drive))]
+    elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and EXACT < found[0].n <= INTERSECT < _COUNT:
+        # disputed claims are about 1 %: newest first, a word's hits among them are thousands of rows apart (a word
+        # in more than INTERSECT claims is not: reading its matches costs more than the time limit saves)
+        among = select(C.id).where(C.disputed.is_(True)).with_hint(schema.claims, "INDEXED BY ix_claims_disputed")
+        found = [_both(conn, table, id_col, s.q, among)]
     lead = min(found, key=lambda m: m.n) if found else None
     driven = lead is not None and (lead.n <= EXACT or _lead_is_cheaper(conn, found, lead, id_col))
     if is_sqlite(conn):
