@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import collections
 import gc
-import os
 import re
 import statistics
 import sys
@@ -347,12 +346,9 @@ def main() -> None:
     only = args.only.split(",") if args.only else None
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         if args.smoke:
-            from synth_corpus import build_seed, sample_files, synthesize
+            from synth_corpus import smoke_store
 
-            seed = os.path.join(tmp, "seed.db")
-            build_seed(seed, [str(f) for f in sample_files()], lexical=True)
-            args.db = args.db or os.path.join(tmp, "synth.db")
-            synthesize(args.db, 300, seed, batch=100, progress=False)
+            args.db = smoke_store(tmp, args.db)
             args.repeat = min(args.repeat, 3)
         if not args.db:
             ap.error("--db is required (or --smoke)")

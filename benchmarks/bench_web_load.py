@@ -360,13 +360,9 @@ def main() -> None:
         print("note: no presslens console script; running python -m presslens", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         if args.smoke:
-            from _sample import sample_files
-            from synth_corpus import build_seed, synthesize
+            from synth_corpus import smoke_store
 
-            seed = os.path.join(tmp, "seed.db")
-            build_seed(seed, [str(f) for f in sample_files()], lexical=True)
-            args.db = args.db or os.path.join(tmp, "synth.db")
-            synthesize(args.db, 300, seed, batch=100, progress=False)
+            args.db = smoke_store(tmp, args.db)
             args.duration = min(args.duration, 10.0)
         if not args.db:
             ap.error("--db is required (or --smoke)")

@@ -605,6 +605,16 @@ def report(fig: dict[str, Any], backend: str) -> None:
     )
 
 
+def smoke_store(folder: str, db: str | None = None, n: int = 300) -> str:
+    """A small synthetic store for the benchmarks' --smoke runs: the built-in sample ingested (lexical model) as the
+    seed, then ``n`` articles synthesised from it into ``db`` (default: a file in ``folder``); its URL or path."""
+    seed = os.path.join(folder, "seed.db")
+    build_seed(seed, [str(f) for f in sample_files()], lexical=True)
+    db = db or os.path.join(folder, "synth.db")
+    synthesize(db, n, seed, batch=100, progress=False)
+    return db
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="a new SQLite file or an empty PostgreSQL database (postgresql://...)")
@@ -636,4 +646,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["build_seed", "load_seed", "synthesize", "json"]
+__all__ = ["build_seed", "load_seed", "smoke_store", "synthesize", "json"]
