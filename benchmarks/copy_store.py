@@ -9,8 +9,7 @@ migrated) and must then be at the target's version. One transaction then drops t
 (``meta`` keeps the target's own keys and gets the source's others, e.g. the summary watermark) and, table by table,
 drops the primary key, unique constraints and indexes, streams the rows from SQLite into ``COPY ... FREEZE`` (rows
 frozen and all-visible at once: no VACUUM rewrite later) and rebuilds them (one sort each, not row by row); then the
-claims queue's scores are recomputed as PostgreSQL computes them, the foreign keys come back (one validating scan
-each), each id sequence is set to max(id); VACUUM ANALYZE last. The SQLite-only FTS5 tables are not copied.
+foreign keys come back (one validating scan each), each id sequence is set to max(id); VACUUM ANALYZE last. The SQLite-only FTS5 tables are not copied.
 """
 
 from __future__ import annotations
@@ -28,10 +27,10 @@ from _sample import REPO, have, sample_files, skip
 
 sys.path.insert(0, str(REPO / "src"))
 
-from sqlalchemy import Boolean, Engine, Table, create_engine, make_url, text, update  # noqa: E402
+from sqlalchemy import Boolean, Table, create_engine, make_url, text  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
-from presslens.store import StoreError, engine_url, open_engine, schema, summary  # noqa: E402
+from presslens.store import StoreError, engine_url, open_engine, schema  # noqa: E402
 
 CHUNK = 2_000  # rows a fetchmany (a versions row holds ~25 KB of text and JSON)
 MAINTENANCE_MEM = "1GB"  # for the index builds (GIN full-text indexes above all)
@@ -80,16 +79,6 @@ def _indexes(pg: Any, table: str) -> list[tuple[str, str]]:
     return [(f'{alter} DROP CONSTRAINT "{n}"', f'{alter} ADD CONSTRAINT "{n}" {d}') for n, d in constraints] + [
         (f'DROP INDEX "{n}"', d) for n, d in indexes
     ]
-
-
-def rescore(pg: Any, engine: Engine) -> int:
-    """Recompute the claims queue's stored scores with PostgreSQL's expression (SQLite's ln() is a step table
-    capped at 64 articles, ``summary.cluster_score``): the scores a store written on PostgreSQL would hold."""
-    cs = schema.cluster_stats.c
-    with engine.connect() as conn:  # what cluster_score asks of it: the dialect
-        score = summary.cluster_score(conn, cs.checkworthiness, cs.articles)
-    stmt = update(schema.cluster_stats).values(score=score).where(cs.score.is_distinct_from(score))
-    return int(pg.execute(str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))).rowcount)
 
 
 def copy_store(source: str, target: str) -> dict[str, tuple[int, float, float]]:
@@ -145,7 +134,6 @@ def copy_store(source: str, target: str) -> dict[str, tuple[int, float, float]]:
             figures[table.name] = (n, t1 - t0, time.perf_counter() - t1)
             print(f"{table.name:<22} {n:>12,} rows  copy {t1 - t0:8.2f} s  indexes {figures[table.name][2]:7.2f} s")
         t0 = time.perf_counter()
-        print(f"cluster_stats: {rescore(pg, engine):,} scores recomputed for PostgreSQL")
         for table, name, definition in fks:
             pg.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         for table in tables:
@@ -156,7 +144,7 @@ def copy_store(source: str, target: str) -> dict[str, tuple[int, float, float]]:
                     (table.name, col.name),
                 )
         pg.commit()
-        figures["(scores, foreign keys, sequences)"] = (0, 0.0, time.perf_counter() - t0)
+        figures["(foreign keys, sequences)"] = (0, 0.0, time.perf_counter() - t0)
         t0 = time.perf_counter()
         pg.autocommit = True
         pg.execute("VACUUM ANALYZE")
@@ -174,7 +162,7 @@ def report(figures: dict[str, tuple[int, float, float]]) -> None:
     seconds = sum(c + i for _, c, i in figures.values())
     articles = figures.get("articles", (0, 0.0, 0.0))[0]
     print(
-        f"scores, foreign keys and sequences {figures['(scores, foreign keys, sequences)'][2]:.1f} s, "
+        f"foreign keys and sequences {figures['(foreign keys, sequences)'][2]:.1f} s, "
         f"VACUUM ANALYZE {figures['(VACUUM ANALYZE)'][2]:.1f} s"
     )
     print(

@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import REPO, run_cli
-from presslens.corpus import Corpus, ingest
-from presslens.corpus.clusters import Clusterer
-from presslens.options import Options
+from presslens.corpus import Corpus
 from presslens.store import open_engine, schema, summary
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -89,23 +87,3 @@ def test_a_copied_store_answers_as_the_original_and_takes_new_ingests(pg_server,
                 assert summary.fresh(conn)  # the copied watermark, moved on by the ingest
     finally:
         pg_server.drop_database("copied")
-
-
-def test_the_claims_queue_is_scored_as_postgresql_scores_it(pg_db, tmp_path, monkeypatch):
-    """SQLite's ln() is a step table capped at 64 articles: the stored scores of big clusters differ from those
-    PostgreSQL computes, and a copied store must rank claims as PostgreSQL counting them does."""
-    source = str(tmp_path / "store.db")
-    ingest(list(map(str, SOURCES)), source, options=Options(fast=True, workers=1), clusterer=Clusterer(None))
-    engine = open_engine(source, create=False)
-    with engine.begin() as conn:  # scores no PostgreSQL expression gives, in the reverse order
-        conn.execute(schema.cluster_stats.update().values(score=-schema.cluster_stats.c.cluster_id))
-    engine.dispose()
-    with Corpus(source) as corpus:
-        before = corpus.rows("claims", top=100)
-    copy_store.copy_store(source, pg_db)
-    with Corpus(pg_db) as corpus:
-        stored = corpus.rows("claims", top=100)
-    monkeypatch.setattr(summary, "fresh", lambda conn: False)
-    with Corpus(pg_db) as corpus:
-        assert stored == corpus.rows("claims", top=100) != before
-    assert len(stored) > 2
