@@ -192,17 +192,16 @@ def search_quotes(
     by = _speaker_match(conn, speaker) if speaker else None
     # SQLite cannot tell how many rows each filter keeps: the filter with the fewest rows (counted) drives the
     # plan when that beats reading the newest quotes first until the page is full, testing every filter on each;
-    # PostgreSQL knows from its statistics how often a word occurs (its text match is one condition either way).
+    # PostgreSQL is asked for its own estimate (_gather_first).
     found = [m for m in (by, text_match) if m is not None]  # the speaker's cheap test before the search's
+    newest: Any = V.day.desc()
     if is_sqlite(conn) and by and text_match and min(by.n, text_match.n) > _RARE and text_match.n <= _COMMON:
         # both filters keep tens of thousands of quotes: their id lists intersected (index and FTS only) beat
         # looking up either's quotes one by one to test the other (at 200,000 articles: 50 ms against 120)
         spoken = schema.quotes.outerjoin(schema.speakers, S.id == Q.speaker_id)  # the drive may test the name
         said = select(Q.id).select_from(spoken).where(by.drive).correlate(None)
         query = query.where(Q.id.in_(intersect(said, text_match.ids)))
-        return _rows(conn, _period(query, outlet, since, until).order_by(V.day.desc(), V.id, Q.start).limit(limit))
-    newest: Any = V.day.desc()
-    if is_sqlite(conn):
+    elif is_sqlite(conn):
         lead = _lead(conn, found, limit)
         query = query.where(*(m.drive if m is lead else m.test for m in found))
     else:
@@ -530,14 +529,13 @@ def _matches(conn: Connection, table: str, id_col: Any, text_col: Any, search: s
         fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         found = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :fts"
         n = conn.execute(text(f"SELECT count(*) FROM ({found} LIMIT {_COMMON + 1})"), {"fts": fts}).scalar() or 0
-        ids = text(found).bindparams(fts=fts)
+        match = text(f"{table}_fts MATCH :fts").bindparams(fts=fts)
+        ids: Any = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(match)
         if n > _COMMON:
             test = text(f"EXISTS ({found} AND rowid = {table}.id)").bindparams(fts=fts)
         else:
             test = (id_col + 0).in_(ids)  # + 0: a set to test against, not an index lookup
-        match = text(f"{table}_fts MATCH :fts").bindparams(fts=fts)
-        rowids: Any = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(match)
-        return _Match(id_col.in_(ids), test, n, rowids)
+        return _Match(id_col.in_(ids), test, n, ids)
     # the stored tsvector column (store.engine) and its GIN index
     condition = literal_column(f"{table}.tsv").op("@@")(func.plainto_tsquery("english", " ".join(words)))
     return _Match(condition, condition, 0)  # not counted: PostgreSQL's planner knows
