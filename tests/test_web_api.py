@@ -562,3 +562,12 @@ def test_a_search_of_disputed_claims_finds_the_same_hits_when_intersected(client
         assert [h["text"] for h in found["hits"]] == [h["text"] for h in plain["hits"]]
         assert found["total"] == plain["total"] or not found["total_exact"]
     assert calls or store[0].startswith("postgresql")
+    # a word in more claims than are intersected: the disputed claims are read (their partial index), the word
+    # tested on each, and every hit counted
+    monkeypatch.setattr(search, "INTERSECT", 0)
+    disputed_of, calls[:] = search._disputed_claims, []
+    monkeypatch.setattr(search, "_disputed_claims", lambda *a: calls.append(1) or disputed_of(*a))
+    read = client.get("/api/search", params=params).json()
+    assert [h["text"] for h in read["hits"]] == [h["text"] for h in plain["hits"]]
+    assert read["total"] == plain["total"] and read["facets"] == plain["facets"]
+    assert calls or store[0].startswith("postgresql")

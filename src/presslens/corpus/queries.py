@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, case, distinct, func, intersect, literal_column, or_, select, text
 
-from presslens.store import StoreError, is_sqlite, schema, summary
+from presslens.store import StoreError, is_sqlite, planned_rows, schema, summary
 
 Row = dict[str, Any]
 V, Q, C, S = schema.versions.c, schema.quotes.c, schema.claims.c, schema.speakers.c
@@ -224,14 +224,9 @@ def _gather_first(conn: Connection, found: list[_Match], text_match: _Match | No
 
 
 def _estimate(conn: Connection, conditions: list[Any]) -> float:
-    """PostgreSQL's estimate of the quotes that pass ``conditions`` (EXPLAIN: planning only, about a millisecond)."""
+    """PostgreSQL's estimate of the quotes that pass ``conditions``."""
     spoken = schema.quotes.outerjoin(schema.speakers, S.id == Q.speaker_id)
-    query: Any = select(literal_column("1")).select_from(spoken).where(*conditions)
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    plan: Any = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
+    return planned_rows(conn, select(literal_column("1")).select_from(spoken).where(*conditions))
 
 
 class _Match(NamedTuple):

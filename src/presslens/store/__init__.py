@@ -5,6 +5,25 @@ of it lives in :mod:`presslens.corpus`.
 """
 
 from presslens.store import schema
-from presslens.store.engine import StoreError, default_db, engine_url, is_sqlite, new_id, open_engine, write_lock
+from presslens.store.engine import (
+    StoreError,
+    default_db,
+    engine_url,
+    is_sqlite,
+    new_id,
+    open_engine,
+    planned_rows,
+    write_lock,
+)
 
-__all__ = ["StoreError", "default_db", "engine_url", "is_sqlite", "new_id", "open_engine", "schema", "write_lock"]
+__all__ = [
+    "StoreError",
+    "default_db",
+    "engine_url",
+    "is_sqlite",
+    "new_id",
+    "open_engine",
+    "planned_rows",
+    "schema",
+    "write_lock",
+]

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, func, intersect, literal_column, or_, select, text
 from sqlalchemy.exc import OperationalError
 
-from presslens.store import is_sqlite, schema, summary
+from presslens.store import is_sqlite, planned_rows, schema, summary
 from presslens.web.data import CURRENT, FC, NO_OUTLET, C, P, Q, S, V, period
 
 KINDS = ("quotes", "claims", "articles")
@@ -36,7 +36,9 @@ SAMPLE = 500  # beyond (or with no words): the total and the facets count the ne
 BUDGET_S = 0.05  # ... or as many of them as are found in this time once the page is full
 LIMIT_S = 0.5  # ... and never longer than this, even if the page is not full (a hit every 10,000 rows read)
 INTERSECT = 90_000  # words matching up to this many quotes, and a speaker: their id lists intersected (_both)
-_COUNT = 100_000  # SQLite: full-text matches counted up to this many (milliseconds), to choose the plan
+_COUNT = 200_000  # SQLite: full-text matches counted up to this many (4 ms per 100,000), to choose the plan
+GATHER = 10_000  # PostgreSQL: hits (its estimate) up to which they are gathered and sorted, not read newest first
+GATHER_WORD = 100_000  # ... unless a word alone is in more rows (its GIN bitmap alone takes ~100 ms to build)
 
 
 class SearchError(ValueError):
@@ -139,6 +141,19 @@ def _quote_speaker(conn: Connection, s: Search) -> _Match | None:
     return _Match(drive, test, int(n))
 
 
+# SQLite's planner prefers the covering ix_claims_version (every claim) and SQLAlchemy renders no table hints
+_DISPUTED = text("claims INDEXED BY ix_claims_disputed")
+
+
+def _disputed_claims(conn: Connection) -> _Match:
+    """SQLite: the disputed claims (about 1 %, a partial index of them) as a filter that may drive the plan: for a
+    word in more claims than can be intersected, reading the disputed ones and testing the word on each beats
+    reading the newest claims until a few pass both (at 200,000 articles: 0.5 s, the time limit, for none)."""
+    disputed = C.disputed.is_(True)
+    count = select(func.count()).select_from(_DISPUTED).where(text("disputed IS 1"))
+    return _Match(disputed, disputed, conn.execute(count).scalar() or 0)
+
+
 def _both(conn: Connection, table: str, id_col: Any, q: str, others: Any) -> _Match:
     """SQLite, words matching more than EXACT rows (at most INTERSECT) and another filter keeping many (a quote
     search's speaker, disputed claims): the rows both keep, the two id lists intersected inside the indexes (at
@@ -177,6 +192,13 @@ def _common(query: Any, s: Search, driven: bool) -> Any:
     return period(query, s.since, s.until)
 
 
+def _order(kind: str, day: Any) -> list[Any]:
+    """Newest first, then in the article's order; ``day`` is the version's day or (to gather and sort every hit
+    rather than read the day index) an expression of it."""
+    start = {"quotes": [Q.start], "claims": [C.start]}.get(kind, [])
+    return [day.desc(), V.id.desc(), *start]
+
+
 def _quotes(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> Any:
     query = select(
         Q.id,
@@ -209,7 +231,7 @@ def _quotes(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> An
     if s.fact_checked is not None:
         cond = exists().where(C.quote_id == Q.id, FC.claim_id == C.id)
         query = query.where(cond if s.fact_checked else ~cond)
-    return query.order_by(V.day.desc(), V.id.desc(), Q.start)
+    return query.order_by(*_order("quotes", V.day))
 
 
 def _claims(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> Any:
@@ -245,7 +267,7 @@ def _claims(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> An
     if s.fact_checked is not None:
         cond = exists().where(FC.claim_id == C.id)
         query = query.where(cond if s.fact_checked else ~cond)
-    return query.order_by(V.day.desc(), V.id.desc(), C.start)
+    return query.order_by(*_order("claims", V.day))
 
 
 def _articles(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> Any:
@@ -269,9 +291,10 @@ def _articles(s: Search, conds: list[Any], driven: bool, speaker_done: bool) -> 
     if s.fact_checked is not None:
         cond = exists().where(C.version_id == V.id, FC.claim_id == C.id)
         query = query.where(cond if s.fact_checked else ~cond)
-    return query.order_by(V.day.desc(), V.id.desc())
+    return query.order_by(*_order("articles", V.day))
 
 
+_BUILD = {"quotes": _quotes, "claims": _claims, "articles": _articles}
 _TABLES = {"quotes": ("quotes", Q.id), "claims": ("claims", C.id), "articles": ("versions", V.id)}
 
 
@@ -283,6 +306,21 @@ def _lead_is_cheaper(conn: Connection, found: list[_Match], lead: _Match, id_col
     total = conn.execute(select(func.max(id_col))).scalar() or 1
     share = math.prod(min(1.0, m.n / total) for m in found)
     return lead.n * 4 < SAMPLE / max(share, 1e-9)  # a row looked up and sorted: a few times one read in order
+
+
+def _gather_first(conn: Connection, query: Any, table: str, words: _Match | None, driven: bool) -> bool:
+    """PostgreSQL: gather every hit (the filters' indexes combined) and sort them, rather than read the newest rows
+    first? Its planner reads newest first whenever its estimate says the page fills soon, also when the filters
+    rarely meet, and then it reads every row (at 200,000 articles: ``invasion`` among direct quotes, 20 s for
+    none). Gathered when a filter keeps at most EXACT rows (counted), or when PostgreSQL's estimate of the hits is
+    at most GATHER and no word is in so many rows that its index alone is slow to read."""
+    if driven:
+        return True
+    if words is not None:
+        word_rows = select(literal_column("1")).select_from(schema.metadata.tables[table]).where(words.drive)
+        if planned_rows(conn, word_rows) > GATHER_WORD:
+            return False
+    return planned_rows(conn, query.order_by(None)) <= GATHER
 
 
 def _newest(conn: Connection, query: Any, needed: int) -> tuple[list[dict[str, Any]], bool]:
@@ -320,30 +358,38 @@ def search(conn: Connection, s: Search) -> dict[str, Any]:
     s.check()
     table, id_col = _TABLES[s.kind]
     speaker = _quote_speaker(conn, s) if s.kind == "quotes" else None
-    found = [m for m in (_fts(conn, table, id_col, s.q) if _words(s.q) else None, speaker) if m is not None]
+    words = _fts(conn, table, id_col, s.q) if _words(s.q) else None
+    found = [m for m in (words, speaker) if m is not None]
     if is_sqlite(conn) and speaker is not None and len(found) == 2 and EXACT < found[0].n <= INTERSECT < _COUNT:
         if speaker.n > EXACT:  # the search's own quotes are not these: not correlated
             found = [_both(conn, table, id_col, s.q, select(Q.id).where(speaker.drive))]
     elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and EXACT < found[0].n <= INTERSECT < _COUNT:
-        # disputed claims are about 1 %: newest first, a word's hits among them are thousands of rows apart (a word
-        # in more than INTERSECT claims is not: reading its matches costs more than the time limit saves)
-        among = select(C.id).where(C.disputed.is_(True)).with_hint(schema.claims, "INDEXED BY ix_claims_disputed")
+        # disputed claims are about 1 %: newest first, a word's hits among them are thousands of rows apart
+        among = select(literal_column("id")).select_from(_DISPUTED).where(text("disputed IS 1"))
         found = [_both(conn, table, id_col, s.q, among)]
+    elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and INTERSECT < found[0].n <= _COUNT:
+        found.append(_disputed_claims(conn))
     lead = min(found, key=lambda m: m.n) if found else None
     driven = lead is not None and (lead.n <= EXACT or _lead_is_cheaper(conn, found, lead, id_col))
     if is_sqlite(conn):
         conds = [m.drive if driven and m is lead else m.test for m in found]
     else:  # PostgreSQL's planner knows from its statistics how many rows each condition keeps
         conds = [m.drive for m in found]
-    query = {"quotes": _quotes, "claims": _claims, "articles": _articles}[s.kind](
-        s, conds, driven and is_sqlite(conn), speaker is not None
-    )
+    build = _BUILD[s.kind]
+    query = build(s, conds, driven and is_sqlite(conn), speaker is not None)
+    if not is_sqlite(conn) and found and _gather_first(conn, query, table, words, driven):
+        query = query.order_by(None).order_by(*_order(s.kind, V.day.op("||")("")))
     offset = (s.page - 1) * s.per_page
-    facet_cols = ["outlet", *({"quotes": ["kind"], "claims": ["disputed"]}.get(s.kind, []))]
-    if driven:  # every hit: at most EXACT rows
-        rows = [dict(r._mapping) for r in conn.execute(query.limit(s.per_page).offset(offset))]
-        hits = query.order_by(None).subquery()
-        counted = [tuple(r) for r in conn.execute(select(*(hits.c[c] for c in facet_cols)))]
+    facet_cols = {
+        "outlet": V.outlet,
+        **{"quotes": {"kind": Q.kind}, "claims": {"disputed": C.disputed}}.get(s.kind, {}),
+    }
+    if driven:  # every hit (at most EXACT, or the rows of a filter cheaper to read than the newest): read once
+        every = conn.execute(query.with_only_columns(id_col, *facet_cols.values())).all()
+        page = [r[0] for r in every[offset : offset + s.per_page]]
+        by_id = build(Search(kind=s.kind), [id_col.in_(page)], False, True)
+        rows = [dict(r._mapping) for r in conn.execute(by_id)] if page else []
+        counted = [tuple(r[1:]) for r in every]
         exact = True
     else:  # the newest SAMPLE + 1 hits, in the page's order: the first page(s) come from them too
         newest, complete = _newest(conn, query, offset + s.per_page)
