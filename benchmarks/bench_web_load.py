@@ -140,11 +140,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: str, port: int, log: Any) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, log: Any, workers: int = 1) -> subprocess.Popen[bytes]:
     """``presslens serve`` as a user starts it (the console script next to this Python, else ``-m presslens``)."""
     exe = Path(sys.executable).parent / "presslens"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "presslens"]
-    cmd += ["serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
 
@@ -237,11 +237,18 @@ async def warm_up(base: str, p: dict[str, Any]) -> None:
 
 
 async def run_load(
-    db: str, p: dict[str, Any], duration: float, users: int, think: float, log: Any, load: list[float]
+    db: str,
+    p: dict[str, Any],
+    duration: float,
+    users: int,
+    think: float,
+    log: Any,
+    load: list[float],
+    workers: int = 1,
 ) -> tuple[dict[str, Stats], list[tuple[float, int]], float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(db, port, log)
+    server = start_server(db, port, log, workers)
     try:
         await wait_ready(base, server)
         await warm_up(base, p)
@@ -313,9 +320,9 @@ def summarise(stats: dict[str, Stats], memory: list[tuple[float, int]], elapsed:
     }
 
 
-def report(fig: dict[str, Any], users: int, backend: str) -> None:
+def report(fig: dict[str, Any], users: int, backend: str, workers: int = 1) -> None:
     print(
-        f"backend: {backend}; {users} users for {fig['seconds']:.0f} s; machine load average (1 min) during the run: "
+        f"backend: {backend}; {workers} server process(es); {users} users for {fig['seconds']:.0f} s; machine load average (1 min) during the run: "
         f"mean {fig['load']['mean']:.1f}, max {fig['load']['max']:.1f} on {os.cpu_count()} CPUs"
     )
     print("| page | requests | errors | p50 ms | p95 ms | max ms |")
@@ -352,6 +359,7 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=600.0, help="seconds of load (default 600)")
     ap.add_argument("--users", type=int, default=20, help="concurrent simulated users (default 20)")
     ap.add_argument("--think", type=float, default=THINK_S, help="think time: uniform 0..S seconds (default 1)")
+    ap.add_argument("--workers", type=int, default=1, help="presslens serve --workers N (default 1)")
     ap.add_argument("--json", help="also write the figures (and the RSS samples) to this file")
     ap.add_argument("--server-log", help="the server's output (default: a temp file, shown when it fails)")
     ap.add_argument("--smoke", action="store_true", help="a 300-article synthetic store, a 10 s run")
@@ -378,7 +386,7 @@ def main() -> None:
         with open(log_path, "wb") as log:
             try:
                 stats, memory, elapsed = asyncio.run(
-                    run_load(args.db, p, args.duration, args.users, args.think, log, load)
+                    run_load(args.db, p, args.duration, args.users, args.think, log, load, args.workers)
                 )
             except RuntimeError as exc:
                 log.flush()
@@ -386,9 +394,10 @@ def main() -> None:
                 sys.exit(f"bench_web_load: {exc}\nserver output:\n{tail}")
     fig = summarise(stats, memory, elapsed)
     fig["load"] = {"mean": statistics.fmean(load) if load else 0.0, "max": max(load, default=0.0)}
-    report(fig, args.users, "postgresql" if re.match(r"postgres", args.db) else "sqlite")
+    report(fig, args.users, "postgresql" if re.match(r"postgres", args.db) else "sqlite", args.workers)
     if args.json:
-        Path(args.json).write_text(json.dumps({"db": args.db, "users": args.users, **fig}, indent=1))
+        figures = {"db": args.db, "users": args.users, "workers": args.workers, **fig}
+        Path(args.json).write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":

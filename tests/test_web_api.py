@@ -3,7 +3,9 @@ hostile strings from articles and fact-check records, limits, and the security h
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import uuid
 from pathlib import Path
@@ -461,6 +463,51 @@ def test_serve_refuses_a_missing_store_and_warns_on_a_public_address(tmp_path, m
     assert calls[-1]["host"] == "0.0.0.0"
     r = run_cli("serve", "--db", str(tmp_path / "s.db"))
     assert r.returncode == 0 and "WARNING" not in r.stderr and calls[-1]["host"] == "127.0.0.1"
+
+
+def test_serve_with_workers_answers_from_each_process(sqlite_store, tmp_path):
+    """``presslens serve --workers 2`` as a user starts it: two processes, each with the whole app."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    assert run_cli("serve", "--db", sqlite_store[0], "--workers", "0").returncode == 1
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [sys.executable, "-m", "presslens", "serve", "--db", sqlite_store[0], "--kb", str(sqlite_store[1])]
+    cmd += ["--port", str(port), "--workers", "2", "--write-token", TOKEN]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    try:
+        deadline = time.time() + 120
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            while _store_holders(proc.pid, sqlite_store[0]) < 2 and time.time() < deadline:
+                time.sleep(0.3)
+            assert _store_holders(proc.pid, sqlite_store[0]) == 2, log.read_text()  # each worker opened the store
+            for _ in range(6):
+                r = http.get("/api/search", params={"q": "Peskov"})
+                assert r.status_code == 200 and r.json()["hits"], r.text
+            assert http.post("/api/analyse", json={"text": "x", "save": True}).status_code == 401  # the token holds
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0, log.read_text()
+    assert "Traceback" not in log.read_text()
+
+
+def _store_holders(pid: int, db: str) -> int:
+    """How many of ``pid``'s child processes have the store file open (Linux: /proc)."""
+    children = [c for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
+    held = 0
+    for child in children:
+        with contextlib.suppress(OSError):  # a child that ended meanwhile
+            held += any(os.path.realpath(fd) == os.path.realpath(db) for fd in Path(f"/proc/{child}/fd").iterdir())
+    return held
 
 
 def test_only_http_links_and_loopback_addresses():
