@@ -317,7 +317,7 @@ def _gather_first(conn: Connection, query: Any, table: str, words: _Match | None
     if driven:
         return True
     if words is not None:
-        word_rows = select(literal_column("1")).select_from(schema.metadata.tables[table]).where(words.drive)
+        word_rows: Any = select(literal_column("1")).select_from(schema.metadata.tables[table]).where(words.drive)
         if planned_rows(conn, word_rows) > GATHER_WORD:
             return False
     return planned_rows(conn, query.order_by(None)) <= GATHER
@@ -365,7 +365,7 @@ def search(conn: Connection, s: Search) -> dict[str, Any]:
             found = [_both(conn, table, id_col, s.q, select(Q.id).where(speaker.drive))]
     elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and EXACT < found[0].n <= INTERSECT < _COUNT:
         # disputed claims are about 1 %: newest first, a word's hits among them are thousands of rows apart
-        among = select(literal_column("id")).select_from(_DISPUTED).where(text("disputed IS 1"))
+        among: Any = select(literal_column("id")).select_from(_DISPUTED).where(text("disputed IS 1"))
         found = [_both(conn, table, id_col, s.q, among)]
     elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and INTERSECT < found[0].n <= _COUNT:
         found.append(_disputed_claims(conn))
