@@ -8,7 +8,10 @@ a tenth of 2.4 million quotes), so a search counts exactly only when its rarest 
 quotes, the speaker, counted in the summaries) keeps at most EXACT rows: then those rows drive the query.
 Otherwise the newest rows are read first, each filter tested on each, and the total and the facets count the
 newest SAMPLE hits (or those found within BUDGET_S once the page is full: filters that rarely meet find a hit in
-thousands of rows): the total is then a lower bound (``total_exact`` false, shown as "at least").
+thousands of rows): the total is then a lower bound (``total_exact`` false, shown as "at least"). Two filters
+that each keep many rows but rarely meet are intersected in the indexes, or the smaller one drives (SQLite:
+``_both``, ``_disputed_claims``); PostgreSQL is told to gather and sort the hits when they are few
+(``_gather_first``), as its planner would read newest first and find none.
 """
 
 from __future__ import annotations
