@@ -39,6 +39,7 @@ FIGURES = {
         r"\| dashboard \| [\d,]+ \| 0 \| [\d.]+ \| [\d.]+.*\nall: [\d,]+ requests .*, 0 errors, p95 [\d.]+ ms\n"
         r"server RSS: start [\d.]+ MiB, end [\d.]+ MiB"
     ),
+    "bench_web_search.py": r"\| `q=\w+` \| [\d.]+ \| [\d.]+ \| [\d,]+ \| (True|False) \| \d+ \|.*slowest search alone: p50 [\d.]+ ms",
     "bench_distributed.py": r"\nplain: 12 articles in [\d.]+ s.*\nray: 12 articles in [\d.]+ s, [\d.]+ articles/s.*, overhead "
     r"[+-][\d.]+ % against plain, peak RSS per actor \d+ MB \(2 actors\)\nload-sqlite: 12 articles in [\d.]+ s",
     "technique_span_threshold.py": r"shown @0\.6, nested \(default output\) +\d+ +[\d.]+ +[\d.]+",

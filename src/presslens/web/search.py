@@ -36,10 +36,11 @@ MAX_QUERY_CHARS = 500
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXACT = 5_000  # full-text matches up to which a search is driven by them and counted exactly
 SAMPLE = 500  # beyond (or with no words): the total and the facets count the newest SAMPLE hits
-BUDGET_S = 0.05  # ... or as many of them as are found in this time once the page is full
+BUDGET_S = 0.03  # ... or as many of them as are found in this time once the page is full
 LIMIT_S = 0.5  # ... and never longer than this, even if the page is not full (a hit every 10,000 rows read)
 INTERSECT = 90_000  # words matching up to this many quotes, and a speaker: their id lists intersected (_both)
-_COUNT = 200_000  # SQLite: full-text matches counted up to this many (4 ms per 100,000), to choose the plan
+_COUNT = 100_000  # SQLite: full-text matches counted up to this many (4 ms per 100,000), to choose the plan
+DISPUTED_WORDS = 200_000  # SQLite: a word in up to this many claims is tested on each disputed claim (a set of them)
 GATHER = 10_000  # PostgreSQL: hits (its estimate) up to which they are gathered and sorted, not read newest first
 GATHER_WORD = 100_000  # ... unless a word alone is in more rows (its GIN bitmap alone takes ~100 ms to build)
 
@@ -100,12 +101,12 @@ class _Match:
     n: int
 
 
-def _fts(conn: Connection, table: str, id_col: Any, q: str) -> _Match:
+def _fts(conn: Connection, table: str, id_col: Any, q: str, count: int = _COUNT) -> _Match:
     words = _words(q)
     if is_sqlite(conn):
         match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         found = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :fts"
-        n = conn.execute(text(f"SELECT count(*) FROM ({found} LIMIT {_COUNT + 1})"), {"fts": match}).scalar() or 0
+        n = conn.execute(text(f"SELECT count(*) FROM ({found} LIMIT {count + 1})"), {"fts": match}).scalar() or 0
         ids = text(found).bindparams(fts=match)
         # + 0: a set of the matches to test each row against, not an index lookup (even for 280,000 matches the
         # set is built in tens of ms, where a doclist seek for each of the thousands of rows read takes longer)
@@ -340,8 +341,11 @@ def _newest(conn: Connection, query: Any, needed: int) -> tuple[list[dict[str, A
     if raw is not None:  # between two hits too (none at all: a scan of every row): SQLite stops the statement
         raw.set_progress_handler(lambda: int(time.perf_counter() - t0 > LIMIT_S), 10_000)
     try:
-        # per statement: Connection.execution_options would stream every later statement of the connection too
-        result = conn.execute(query.limit(SAMPLE + 1), execution_options={"stream_results": True})
+        # a row at a time on SQLite (a buffer that grows 1, 5, 25, 125, 625 rows waits for hundreds of hits, far
+        # past the budget when they are sparse), batches of 50 from PostgreSQL's server-side cursor; per statement
+        # (Connection.execution_options would stream every later statement of the connection too)
+        per = {"yield_per": 1 if raw is not None else 50}
+        result = conn.execute(query.limit(SAMPLE + 1), execution_options=per)
         try:
             for r in result:
                 rows.append(dict(r._mapping))
@@ -366,16 +370,17 @@ def search(conn: Connection, s: Search) -> dict[str, Any]:
     s.check()
     table, id_col = _TABLES[s.kind]
     speaker = _quote_speaker(conn, s) if s.kind == "quotes" else None
-    words = _fts(conn, table, id_col, s.q) if _words(s.q) else None
+    disputed_claims = is_sqlite(conn) and s.kind == "claims" and bool(s.disputed)
+    words = _fts(conn, table, id_col, s.q, DISPUTED_WORDS if disputed_claims else _COUNT) if _words(s.q) else None
     found = [m for m in (words, speaker) if m is not None]
     if is_sqlite(conn) and speaker is not None and len(found) == 2 and EXACT < found[0].n <= INTERSECT < _COUNT:
         if speaker.n > EXACT:  # the search's own quotes are not these: not correlated
             found = [_both(conn, table, id_col, s.q, select(Q.id).where(speaker.drive))]
-    elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and EXACT < found[0].n <= INTERSECT < _COUNT:
+    elif disputed_claims and found and EXACT < found[0].n <= INTERSECT:
         # disputed claims are about 1 %: newest first, a word's hits among them are thousands of rows apart
         among: Any = select(literal_column("id")).select_from(_DISPUTED).where(text("disputed IS 1"))
         found = [_both(conn, table, id_col, s.q, among)]
-    elif is_sqlite(conn) and s.kind == "claims" and s.disputed and found and INTERSECT < found[0].n <= _COUNT:
+    elif disputed_claims and found and INTERSECT < found[0].n <= DISPUTED_WORDS:
         found.append(_disputed_claims(conn))
     lead = min(found, key=lambda m: m.n) if found else None
     driven = lead is not None and (lead.n <= EXACT or _lead_is_cheaper(conn, found, lead, id_col))
