@@ -1,8 +1,9 @@
 """The web app as a person uses it: real headless Chromium (Debian's chromium and chromedriver, driven by
 Selenium; nothing downloads a browser) against ``presslens serve``'s app on a free 127.0.0.1 port.
 
-Every page is opened at laptop and phone width and fails the test on a browser console error, a broken
-internal link or a page wider than the phone; screenshots go to docs/screenshots/ (README, "Web app").
+Every page is opened at laptop and phone width, over a SQLite and over a PostgreSQL store, and fails the test on a
+browser console error, a broken internal link or a page wider than the phone; screenshots (of the SQLite run) go to
+docs/screenshots/ (README, "Web app").
 Skipped without chromium; failed instead when PRESSLENS_REQUIRE_BROWSER=1 (CI).
 """
 
@@ -15,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -40,9 +42,15 @@ def _need_browser() -> None:
         _missing(f"no {CHROMIUM} or {CHROMEDRIVER} (apt-get install chromium chromium-driver)")
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app over a copy of the example store (the analyse test saves into it), served by uvicorn in a thread."""
+def server(backend, tmp_path_factory, request):
+    """The app over its own store of the examples (the analyse test saves into it), SQLite or PostgreSQL, served by
+    uvicorn in a thread."""
     _need_browser()  # before building the store
     try:
         import uvicorn
@@ -51,12 +59,17 @@ def server(tmp_path_factory):
         from presslens.web import create_app
     except ImportError as exc:
         _missing(f"the web extra is not installed ({exc.name})")
-    from test_web_api import shared_sqlite_store
+    from test_web_api import build_store, shared_sqlite_store
 
-    db, kb = shared_sqlite_store(tmp_path_factory)
-    copy = tmp_path_factory.mktemp("web-browser") / "corpus.db"
-    shutil.copy(db, copy)
-    app = create_app(str(copy), kb, write_token=TOKEN, options=Options(fast=True, kb=str(kb)), analysis_timeout=300)
+    pg, name = None, f"browser_{uuid.uuid4().hex[:10]}"
+    if backend == "sqlite":
+        shared, kb = shared_sqlite_store(tmp_path_factory)
+        db = str(tmp_path_factory.mktemp("web-browser") / "corpus.db")
+        shutil.copy(shared, db)
+    else:
+        pg = request.getfixturevalue("pg_server")
+        db, kb = build_store(tmp_path_factory.mktemp("web-browser-pg"), pg.create_database(name))
+    app = create_app(db, kb, write_token=TOKEN, options=Options(fast=True, kb=str(kb)), analysis_timeout=300)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -70,6 +83,8 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
+    if pg is not None:
+        pg.drop_database(name)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +171,7 @@ document.querySelectorAll('body *').forEach(function (e) {
 }); return out.slice(0, 12);"""
 
 
-def test_every_page_at_laptop_and_phone_width(server, browser):
+def test_every_page_at_laptop_and_phone_width(server, browser, backend):
     from selenium.webdriver.common.by import By
 
     pages = _pages(_ids(server))
@@ -170,7 +185,8 @@ def test_every_page_at_laptop_and_phone_width(server, browser):
             )
             wide = browser.execute_script(_WIDE) if overflow > 1 else []
             assert overflow <= 1, (name, size, f"the page is {overflow}px wider than the window", wide)
-            _shoot(browser, name, size)
+            if backend == "sqlite":  # the README's screenshots: one set
+                _shoot(browser, name, size)
     _open(browser, server + "/")
     drawn = browser.execute_script(
         "return Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => Chart.getChart(c)).length"
