@@ -549,6 +549,11 @@ def test_a_claim_cluster_page_lists_its_mentions_a_page_at_a_time(client, store)
     whole = client.get(f"/api/claims/{biggest['cluster']}").json()
     n = whole["mention_count"]
     assert n >= 2 and len(whole["mentions"]) == n and whole["pages"] == 1
+    # the counts agree with the mentions listed: earliest first, a timeline of them, their articles and outlets
+    order = [(m["day"] or "", m["version"], m["start"]) for m in whole["mentions"]]
+    assert order == sorted(order) and sum(t["mentions"] for t in whole["timeline"]) == n
+    assert whole["articles"] == len({m["version"] for m in whole["mentions"]}) == biggest["articles"]
+    assert whole["outlets"] == sorted({m["outlet"] for m in whole["mentions"]})
     engine = open_engine(store[0], create=False)
     with engine.connect() as conn:  # one mention a page, as the biggest clusters have 200 of thousands
         first = data.claim(conn, biggest["cluster"], page=1, per_page=1)

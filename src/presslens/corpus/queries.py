@@ -344,9 +344,9 @@ def claims(conn: Connection, *, since: str | None = None, until: str | None = No
     return rows
 
 
-def claim(conn: Connection, cluster_id: int, limit: int | None = None) -> list[Row]:
-    """Every mention of one claim cluster (``limit``: the earliest ones), earliest first: who, where, when, the exact
-    words, disputes and fact-checks."""
+def claim(conn: Connection, cluster_id: int, limit: int | None = None, ids: list[int] | None = None) -> list[Row]:
+    """Every mention of one claim cluster (``limit``: the earliest ones; ``ids``: these claims of it), earliest
+    first: who, where, when, the exact words, disputes and fact-checks."""
     fc = schema.fact_checks.c
     query = (
         select(
@@ -370,6 +370,8 @@ def claim(conn: Connection, cluster_id: int, limit: int | None = None) -> list[R
         .order_by(V.day, V.id, C.start)
         .limit(limit)
     )
+    if ids is not None:
+        query = query.where(C.id.in_(ids))
     rows = _rows(conn, query)
     checks: dict[int, list[Row]] = {}
     for ids in _chunks([r["id"] for r in rows]):

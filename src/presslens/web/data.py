@@ -12,11 +12,11 @@ import time
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, select
+from sqlalchemy import Connection, and_, distinct, func, select, true
 
 from presslens.corpus import queries
 from presslens.model import Analysis
-from presslens.store import schema, summary
+from presslens.store import is_sqlite, schema, summary
 
 Row = dict[str, Any]
 V, Q, C, S = schema.versions.c, schema.quotes.c, schema.claims.c, schema.speakers.c
@@ -224,16 +224,24 @@ def claim(conn: Connection, cluster_id: int, page: int = 1, per_page: int = PAGE
     cluster = conn.execute(select(cc.id, cc.text).where(cc.id == cluster_id)).first()
     if cluster is None:
         raise NotFound(f"no claim cluster {cluster_id}")
-    spread = conn.execute(
-        select(V.day, V.outlet, func.count(), func.count(distinct(V.id)))
-        .select_from(schema.claims.join(schema.versions, V.id == C.version_id))
-        .where(C.cluster_id == cluster_id, CURRENT)
-        .group_by(V.day, V.outlet)
-    ).all()
-    total = sum(int(k) for _, _, k, _ in spread)
+    # the cluster's current claims with their articles' day and outlet, counted and paged here: PostgreSQL joined
+    # them by hashing all 200,000 current versions and then sorted every mention again for the page (12,384 for
+    # the biggest cluster: 200 ms); a lateral lookup (OFFSET 0: not flattened into that join) reads each by id
+    if is_sqlite(conn):  # SQLite looks each version up by id anyway
+        said = select(C.id, C.version_id, C.start, V.day, V.outlet).join(schema.versions, V.id == C.version_id)
+        said = said.where(C.cluster_id == cluster_id, CURRENT)
+    else:
+        version = select(V.day, V.outlet).where(V.id == C.version_id, CURRENT).offset(0).lateral()
+        said = select(C.id, C.version_id, C.start, version.c.day, version.c.outlet).join(version, true())
+        said = said.where(C.cluster_id == cluster_id)
+    rows = conn.execute(said).all()  # (claim, version, start, day, outlet)
+    current = sorted((r[3] or "", r[1], r[2], r[0]) for r in rows)  # earliest first, undated first
+    total = len(current)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    mentions = queries.claim(conn, cluster_id, limit=page * per_page)[(page - 1) * per_page :]
+    shown = [cid for *_, cid in current[(page - 1) * per_page : page * per_page]]
+    order = {cid: i for i, cid in enumerate(shown)}
+    mentions = sorted(queries.claim(conn, cluster_id, ids=shown) if shown else [], key=lambda m: order[m["id"]])
     extra = {
         r.id: r
         for r in conn.execute(
@@ -244,15 +252,12 @@ def claim(conn: Connection, cluster_id: int, page: int = 1, per_page: int = PAGE
         e = extra.get(m["id"])
         m["version"], m["speaker_id"] = (e.version_id, e.speaker_id) if e else (None, None)
         m["checkworthiness"] = round(float(m["checkworthiness"]), 3)
-    days: Counter[str] = Counter()
-    for day, _, k, _ in spread:
-        if day:
-            days[day] += int(k)
+    days = Counter(r[3] for r in rows if r[3])
     return {
         "cluster": dict(cluster._mapping),
         "mention_count": total,
-        "articles": sum(int(a) for *_, a in spread),  # a version has one day and one outlet: no overlap
-        "outlets": sorted({o or NO_OUTLET for _, o, _, _ in spread}),
+        "articles": len({r[1] for r in rows}),
+        "outlets": sorted({r[4] or NO_OUTLET for r in rows}),
         "disputes": _disputes(conn, mentions, extra),
         "fact_checks": _fact_checks(conn, cluster_id),
         "timeline": [{"day": d, "mentions": k} for d, k in sorted(days.items())],
