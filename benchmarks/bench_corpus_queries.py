@@ -345,13 +345,11 @@ def main() -> None:
     args = ap.parse_args()
     only = args.only.split(",") if args.only else None
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
-        if args.smoke:
-            from synth_corpus import smoke_store
+        from synth_corpus import store_arg
 
-            args.db = smoke_store(tmp, args.db)
+        args.db = store_arg(ap, args, tmp)
+        if args.smoke:
             args.repeat = min(args.repeat, 3)
-        if not args.db:
-            ap.error("--db is required (or --smoke)")
         if args.check:
             problems = check(args.db)
             print(f"summaries checked: {len(problems)} differences" + "".join(f"\n  {p}" for p in problems))

@@ -367,13 +367,11 @@ def main() -> None:
     if not shutil.which("presslens") and not (Path(sys.executable).parent / "presslens").exists():
         print("note: no presslens console script; running python -m presslens", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
-        if args.smoke:
-            from synth_corpus import smoke_store
+        from synth_corpus import store_arg
 
-            args.db = smoke_store(tmp, args.db)
+        args.db = store_arg(ap, args, tmp)
+        if args.smoke:
             args.duration = min(args.duration, 10.0)
-        if not args.db:
-            ap.error("--db is required (or --smoke)")
         p = params(args.db)
         print(
             f"picked: speakers {p['frequent']!r} (#{p['frequent_id']}) and {p['rare']!r} (#{p['rare_id']}), "

@@ -79,13 +79,11 @@ def main() -> None:
     ap.add_argument("--smoke", action="store_true", help="a 300-article synthetic store, 2 repeats")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-web-search-") as tmp:
-        if args.smoke:
-            from synth_corpus import smoke_store
+        from synth_corpus import store_arg
 
-            args.db = smoke_store(tmp, args.db)
+        args.db = store_arg(ap, args, tmp)
+        if args.smoke:
             args.repeat = min(args.repeat, 2)
-        if not args.db:
-            ap.error("--db is required (or --smoke)")
         p = params(args.db, articles=1)
         engine = open_engine(args.db, create=False)
         backend = "postgresql" if re.match(r"postgres", args.db) else "sqlite"

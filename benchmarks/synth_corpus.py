@@ -615,6 +615,16 @@ def smoke_store(folder: str, db: str | None = None, n: int = 300) -> str:
     return db
 
 
+def store_arg(ap: argparse.ArgumentParser, args: argparse.Namespace, folder: str) -> str:
+    """A benchmark's store: with ``--smoke`` a small synthetic one in ``folder`` (or in ``--db``), else ``--db``
+    (required then)."""
+    if args.smoke:
+        return smoke_store(folder, args.db)
+    if not args.db:
+        ap.error("--db is required (or --smoke)")
+    return str(args.db)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="a new SQLite file or an empty PostgreSQL database (postgresql://...)")

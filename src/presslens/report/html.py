@@ -38,7 +38,7 @@ def technique_colour(technique: str) -> str:
     return TECH_PALETTE[i % len(TECH_PALETTE)]
 
 
-_CSS = """
+REPORT_CSS = """
 body{font:16px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:16px 24px;background:#fff;border-bottom:1px solid #ddd}
 header h1{font-size:1.35em;margin:0 0 4px} header .meta{color:#666;font-size:.9em}
@@ -73,7 +73,7 @@ body.hide-claims .claim{box-shadow:none} body.hide-claims .disp{background-image
 vertical-align:super;user-select:none;white-space:nowrap}
 """
 
-_JS = """
+REPORT_JS = """
 (function(){
   var box=document.getElementById('detail');
   function show(id){
@@ -113,16 +113,18 @@ def speaker_colours(a: Analysis) -> dict[str, str]:
 def render_html(analysis: Analysis | list[Analysis]) -> str:
     analyses = analysis if isinstance(analysis, list) else [analysis]
     title = analyses[0].title or analyses[0].id if len(analyses) == 1 else f"{len(analyses)} articles"
-    body = "\n".join(_article_section(a, n) for n, a in enumerate(analyses))
+    body = "\n".join(article_section(a, n) for n, a in enumerate(analyses))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>PressLens — {escape(title)}</title><style>{_CSS}</style></head><body>\n"
-        f'{body}\n<div id="detail" role="dialog" aria-live="polite"></div><script>{_JS}</script></body></html>\n'
+        f"<title>PressLens — {escape(title)}</title><style>{REPORT_CSS}</style></head><body>\n"
+        f'{body}\n<div id="detail" role="dialog" aria-live="polite"></div><script>{REPORT_JS}</script></body></html>\n'
     )
 
 
-def _article_section(a: Analysis, n: int) -> str:
+def article_section(a: Analysis, n: int) -> str:
+    """One article and its panel (the ``n``-th of the page: ids stay unique), every piece of it escaped; the web
+    app embeds it in its article page with REPORT_CSS and REPORT_JS served as files."""
     colours = speaker_colours(a)
     meta = " · ".join(escape(str(v)) for v in a.metadata.to_dict().values() if v)
     counts = (

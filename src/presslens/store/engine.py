@@ -263,5 +263,6 @@ __all__ = [
     "is_sqlite",
     "new_id",
     "open_engine",
+    "planned_rows",
     "write_lock",
 ]

@@ -56,6 +56,31 @@ class Settings:
     analysis_timeout: float
 
 
+class SearchQuery(BaseModel):
+    """The search page's and endpoint's query parameters (web.search.Search checks the rest: days, kinds)."""
+
+    q: str = Field("", max_length=500, description="words, all of which a hit contains (stemmed)")
+    kind: str = Field("quotes", description="quotes, claims or articles")
+    outlet: str | None = None
+    speaker: str | None = Field(None, description="a name or part of one")
+    speaker_id: int | None = None
+    since: str | None = Field(None, description="YYYY-MM-DD")
+    until: str | None = Field(None, description="YYYY-MM-DD")
+    technique: str | None = None
+    quote_kind: str | None = Field(None, description="direct, indirect or mixed")
+    disputed: str | None = Field(None, description="yes or no")
+    fact_checked: str | None = Field(None, description="yes or no")
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+    def search(self) -> Search:
+        """As a checked Search; SearchError (a 400) for what it cannot ask."""
+        empty = {"outlet", "speaker", "since", "until", "technique", "quote_kind"}  # "" from a form: not given
+        given: dict[str, Any] = {k: (v or None) if k in empty else v for k, v in self.model_dump().items()}
+        given["disputed"], given["fact_checked"] = parse_bool(self.disputed), parse_bool(self.fact_checked)
+        return Search(**given).check()
+
+
 class AnalyseRequest(BaseModel):
     """An article to analyse: plain ``text`` or an ``html`` page, with optional metadata."""
 
@@ -214,73 +239,20 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
         return html("dashboard.html", title="Dashboard", d=d, **_common(settings, api, "dashboard"))
 
     # -- search -------------------------------------------------------------------------------------------
-    def make_search(
-        q: str, kind: str, outlet: str | None, speaker: str | None, speaker_id: int | None, since: str | None,
-        until: str | None, technique: str | None, quote_kind: str | None, disputed: str | None,
-        fact_checked: str | None, page_: int, per_page: int,
-    ) -> Search:  # fmt: skip
+    def searched(params: SearchQuery) -> tuple[Search, Any]:
         try:
-            return Search(
-                q=q,
-                kind=kind,
-                outlet=outlet or None,
-                speaker=speaker or None,
-                speaker_id=speaker_id,
-                since=since or None,
-                until=until or None,
-                technique=technique or None,
-                quote_kind=quote_kind or None,
-                disputed=parse_bool(disputed),
-                fact_checked=parse_bool(fact_checked),
-                page=page_,
-                per_page=per_page,
-            ).check()
+            s = params.search()
         except SearchError as exc:
             raise HTTPProblem(400, str(exc)) from None
+        return s, get(lambda c: search(c, s))
 
     @app.get("/api/search", tags=["corpus"], summary="Full-text search over quotes, claims or articles, with facets")
-    def api_search(
-        q: Annotated[str, Query(max_length=500)] = "",
-        kind: Annotated[str, Query(description="quotes, claims or articles")] = "quotes",
-        outlet: str | None = None,
-        speaker: str | None = None,
-        speaker_id: int | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        technique: str | None = None,
-        quote_kind: str | None = None,
-        disputed: Annotated[str | None, Query(description="yes or no")] = None,
-        fact_checked: Annotated[str | None, Query(description="yes or no")] = None,
-        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-        per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> Any:
-        s = make_search(
-            q, kind, outlet, speaker, speaker_id, since, until, technique, quote_kind, disputed, fact_checked, page,
-            per_page,
-        )  # fmt: skip
-        return get(lambda c: search(c, s))
+    def api_search(params: Annotated[SearchQuery, Query()]) -> Any:
+        return searched(params)[1]
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(
-        q: Annotated[str, Query(max_length=500)] = "",
-        kind: str = "quotes",
-        outlet: str | None = None,
-        speaker: str | None = None,
-        speaker_id: int | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        technique: str | None = None,
-        quote_kind: str | None = None,
-        disputed: str | None = None,
-        fact_checked: str | None = None,
-        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-        per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> HTMLResponse:
-        s = make_search(
-            q, kind, outlet, speaker, speaker_id, since, until, technique, quote_kind, disputed, fact_checked, page,
-            per_page,
-        )  # fmt: skip
-        found = get(lambda c: search(c, s))
+    def search_page(params: Annotated[SearchQuery, Query()]) -> HTMLResponse:
+        s, found = searched(params)
         outlets = get(data.outlets)
         api = "/api/search?" + _qs(**found["search"])
         return html(

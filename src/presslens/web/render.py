@@ -62,9 +62,9 @@ def report_section(analysis: Analysis, speaker_ids: dict[str, int] | None = None
     """
     from html import escape
 
-    from presslens.report.html import _article_section
+    from presslens.report import article_section
 
-    html = _article_section(analysis, 0)
+    html = article_section(analysis, 0)
     linked: set[str] = set()
     for q in analysis.quotes:
         sid = (speaker_ids or {}).get(q.id)
@@ -79,6 +79,6 @@ def report_section(analysis: Analysis, speaker_ids: dict[str, int] | None = None
 
 def report_assets() -> tuple[str, str]:
     """The report's stylesheet and script, served as /static/report.css and /static/report.js."""
-    from presslens.report.html import _CSS, _JS
+    from presslens.report import REPORT_CSS, REPORT_JS
 
-    return _CSS, _JS
+    return REPORT_CSS, REPORT_JS
