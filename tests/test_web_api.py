@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -113,7 +114,9 @@ def sqlite_store(tmp_path_factory) -> tuple[str, Path]:
 def pg_store(pg_server, sqlite_store, tmp_path_factory) -> tuple[str, Path]:
     name = f"web_{uuid.uuid4().hex[:10]}"
     url = pg_server.create_database(name)
-    db, _ = build_store(tmp_path_factory.mktemp("web-pg"), url)
+    folder = tmp_path_factory.mktemp("web-pg")
+    shutil.copy(sqlite_store[1], folder / "factchecks.sqlite")  # the same knowledge base: not imported again
+    db, _ = build_store(folder, url)
     yield db, sqlite_store[1]
     pg_server.drop_database(name)
 
@@ -393,6 +396,8 @@ def test_the_write_token_is_required_to_write(client, tmp_path):
     r = client.post("/api/factchecks/import", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 200, r.text
     assert r.json()["added"] + r.json()["unchanged"] == 1
+    if r.json()["embedding"]:  # new: embedded in the background (presslens factchecks index) for semantic matching
+        _wait_until_embedded(client.app.state.settings.kb)
     page = client.post("/factchecks/import", files=files, data={"token": TOKEN})
     assert page.status_code == 200 and "1 unchanged" in page.text
     found = client.get("/factchecks", params={"q": "moon cheese"}).text
@@ -417,8 +422,6 @@ def test_sizes_are_limited(client):
 
 
 def test_analyse_saves_with_the_token_and_stops_at_the_time_limit(sqlite_store, tmp_path):
-    import shutil
-
     db = tmp_path / "copy.db"  # this test writes: a copy of the shared store
     shutil.copy(sqlite_store[0], db)
     text = (ARTICLES / "interview.txt").read_text(encoding="utf-8")
@@ -508,6 +511,21 @@ def _store_holders(pid: int, db: str) -> int:
         with contextlib.suppress(OSError):  # a child that ended meanwhile
             held += any(os.path.realpath(fd) == os.path.realpath(db) for fd in Path(f"/proc/{child}/fd").iterdir())
     return held
+
+
+def _wait_until_embedded(kb: Path, timeout: float = 180.0) -> None:
+    import time
+
+    from presslens.factchecks.encoder import encoder_name
+    from presslens.factchecks.store import KnowledgeBase
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with KnowledgeBase(kb, readonly=True) as base:
+            if base.missing_embeddings(encoder_name()) == 0:
+                return
+        assert time.monotonic() < deadline, "the imported fact-check was not embedded in the background"
+        time.sleep(0.5)
 
 
 def test_only_http_links_and_loopback_addresses():

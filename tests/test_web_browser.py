@@ -66,9 +66,11 @@ def server(backend, tmp_path_factory, request):
         shared, kb = shared_sqlite_store(tmp_path_factory)
         db = str(tmp_path_factory.mktemp("web-browser") / "corpus.db")
         shutil.copy(shared, db)
-    else:
+    else:  # the same articles ingested into PostgreSQL, matched against a copy of the same knowledge base
         pg = request.getfixturevalue("pg_server")
-        db, kb = build_store(tmp_path_factory.mktemp("web-browser-pg"), pg.create_database(name))
+        folder = tmp_path_factory.mktemp("web-browser-pg")
+        shutil.copy(shared_sqlite_store(tmp_path_factory)[1], folder / "factchecks.sqlite")
+        db, kb = build_store(folder, pg.create_database(name))
     app = create_app(db, kb, write_token=TOKEN, options=Options(fast=True, kb=str(kb)), analysis_timeout=300)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

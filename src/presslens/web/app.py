@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from presslens.errors import PressLensError
 from presslens.options import Options
-from presslens.web import data
+from presslens.web import data, indexing
 from presslens.web.analyse import Analyser, AnalysisTimeout, Busy
 from presslens.web.render import page, report_assets, report_section
 from presslens.web.search import KINDS, Search, SearchError, parse_bool, search
@@ -475,10 +475,13 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
             with KnowledgeBase(settings.kb) as kb:
                 report = kb.import_records(read_records(tmp))
                 size = len(kb)
+                unembedded = indexing.missing(kb)
         except PressLensError as exc:
             raise HTTPProblem(400, str(exc)) from None
         finally:
             os.unlink(tmp)
+        if unembedded:
+            indexing.index_in_background(settings.kb)
         errors = [f"{name}{str(e)[len(tmp) :]}" if str(e).startswith(tmp) else str(e) for e in report.errors[:50]]
         return {
             "file": name,
@@ -488,6 +491,7 @@ def _routes(app: FastAPI, settings: Settings, connect: Callable[[], Any], analys
             "skipped": len(report.errors),
             "errors": errors,
             "records": size,
+            "embedding": unembedded,  # being embedded in the background; None: no encoder, BM25 matching only
         }
 
     @app.post("/api/factchecks/import", tags=["fact-checks"], summary="Import a fact-check file (write token)")
