@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import presslens
+# ONNX Runtime one thread a process, as analysis workers run it: with a pool of threads in this process (an
+# in-process analysis), every later worker pool would start its processes fresh (nlp.onnx.fork_is_safe), slower
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import presslens  # noqa: E402
 
 HERE = Path(__file__).parent
 ARTICLES = HERE / "articles"

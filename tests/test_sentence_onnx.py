@@ -58,3 +58,60 @@ def test_a_claim_repeated_word_for_word_is_embedded_once():
     again = clusterer.prepare([CLAIMS[2], CLAIMS[3]])  # a syndicated copy: one claim seen before
     assert asked == [CLAIMS[0], CLAIMS[2], CLAIMS[3]]
     assert np.array_equal(first[0].vector, first[2].vector) and np.array_equal(first[1].vector, again[0].vector)
+
+
+_INHERITED: list[
+    OnnxSentenceEncoder
+] = []  # made in the parent, reached by the forked child (a session cannot be pickled)
+
+
+def _encode_in_child() -> tuple[np.ndarray, bool]:
+    import os
+
+    encoder = _INHERITED[0]
+    vectors = encoder.encode(CLAIMS)
+    return vectors, encoder.session.pid == os.getpid()
+
+
+def test_a_forked_process_runs_its_own_session():
+    """A session made before a fork keeps its thread pool in the parent: the child rebuilds it before its first
+    run (an analysis worker forked after an analysis in the parent had hung in ONNX Runtime, waiting for it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    encoder = load_onnx_encoder(threads=1)  # with a pool of threads the child would hang: test_a_worker_pool_...
+    here = encoder.encode(CLAIMS)
+    _INHERITED[:] = [encoder]
+    with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
+        there, rebuilt = pool.submit(_encode_in_child).result(timeout=120)
+    assert rebuilt and np.allclose(there, here, atol=1e-5)
+
+
+def test_a_worker_pool_after_a_threaded_session_starts_fresh_processes(monkeypatch):
+    """A process that ran ONNX Runtime with a pool of threads (an analysis before, in a notebook) cannot fork a
+    worker that uses it: the pool then spawns fresh processes, which analyse as forked ones do."""
+    from presslens import pipeline
+    from presslens.nlp import onnx
+    from presslens.options import Options
+
+    monkeypatch.setattr(onnx, "_threaded", False)
+    assert onnx.fork_is_safe()
+    load_onnx_encoder(threads=2).encode(CLAIMS[:2])  # load_onnx_encoder is not cached: a new session
+    assert not onnx.fork_is_safe()
+    options = Options(fast=True, workers=1)
+    pool = pipeline._Pool(options)
+    try:
+        assert pool.pool._mp_context.get_start_method() == "spawn"
+    finally:
+        pool.pool.shutdown()
+    from presslens.ingest import Article
+
+    items = [Article("a", '"One," Ann Lee said.'), Article("b", '"Two," Bob Ray said.')]
+    out = list(pipeline.analyze_many(items, workers=2, chunk_size=1, fast=True))  # spawned workers
+    assert [a.id for a in out] == ["a", "b"] and out[1].text == items[1].text and out[1].paragraphs
+    monkeypatch.setattr(onnx, "_threaded", False)
+    pool = pipeline._Pool(options)
+    try:
+        assert pool.pool._mp_context.get_start_method() == "fork"
+    finally:
+        pool.pool.shutdown()

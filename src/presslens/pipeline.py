@@ -7,6 +7,7 @@ initializer (the warm-up).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections import deque
@@ -21,6 +22,7 @@ from presslens.errors import InputError, PressLensError
 from presslens.ingest import Article, article_from_input
 from presslens.model import Analysis
 from presslens.nlp import load_pipeline, parse, parse_many
+from presslens.nlp.onnx import fork_is_safe
 from presslens.options import Options
 
 if TYPE_CHECKING:
@@ -188,7 +190,12 @@ class _Pool:
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.options.workers, initializer=_init_worker, initargs=(self.options,))
+        # forked (fast: the models' modules are imported already), unless ONNX Runtime ran here with a thread pool
+        # (an analysis in this process before): a forked worker would hang in it; then started fresh
+        context = None if fork_is_safe() else multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            self.options.workers, mp_context=context, initializer=_init_worker, initargs=(self.options,)
+        )
 
     def _rebuild(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

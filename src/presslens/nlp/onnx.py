@@ -50,15 +50,48 @@ def quantized(onnx: Path) -> Path:
     return out
 
 
+_threaded = False  # a session with a pool of threads was made in this process (fork_is_safe)
+
+
+def fork_is_safe() -> bool:
+    """Whether a process forked now can use ONNX Runtime. After a session with a thread pool (``threads`` other
+    than 1) was made here, a forked child hangs in ONNX Runtime: its next session or run waits on the pool, whose
+    threads stayed in the parent. Worker pools then start their processes fresh (pipeline._Pool)."""
+    return not _threaded
+
+
 def session(path: Path, threads: int = 0):  # type: ignore[no-untyped-def]
     """An ONNX Runtime CPU session (``threads`` 0: ORT's default, every core)."""
     import onnxruntime as ort
+
+    global _threaded
+    _threaded = _threaded or threads != 1
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class ForkSafeSession:
+    """An ONNX Runtime session that a forked process rebuilds before its first run there, with the threads the
+    child asks for (``threads`` None: OMP_NUM_THREADS when (re)built, which an analysis worker sets to 1 after the
+    fork; 0 or unset: ORT's default). Forking is safe only while no session has a thread pool (fork_is_safe)."""
+
+    def __init__(self, path: Path, threads: int | None = None) -> None:
+        self.path, self.threads = path, threads
+        self._build()  # here, so that a bad model fails where it is loaded
+
+    def _build(self) -> None:
+        threads = self.threads if self.threads is not None else int(os.environ.get("OMP_NUM_THREADS") or 0)
+        self.session = session(self.path, threads)
+        self.pid = os.getpid()
+
+    def run(self, outputs: list[str] | None, feeds: dict[str, Any]) -> list[Any]:
+        if self.pid != os.getpid():
+            self._build()
+        return self.session.run(outputs, feeds)
 
 
 def export_dir() -> Path:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from presslens.nlp.minilm import minilm_path
-from presslens.nlp.onnx import export, export_dir, onnxruntime_available, quantized, session
+from presslens.nlp.onnx import ForkSafeSession, export, export_dir, onnxruntime_available, quantized
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -37,7 +37,7 @@ class OnnxSentenceEncoder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.enable_truncation(max_length=max_seq_length)
         self.tokenizer.no_padding()
-        self.session: Any = session(model, threads)
+        self.session = ForkSafeSession(model, threads)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> NDArray[np.float32]:
         out = np.zeros((len(texts), 384), np.float32)

@@ -10,14 +10,13 @@ torch to about 2e-6 and the same spans (docs/benchmarks.md); about 1.7× faster 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from presslens.nlp.onnx import ForkSafeSession, export_dir, onnxruntime_available, quantized
 from presslens.nlp.onnx import export as onnx_export
-from presslens.nlp.onnx import export_dir, onnxruntime_available, quantized, session
 from presslens.persuasion.accurate.config import LABELS
 
 __all__ = ["OnnxScorer", "export", "export_dir", "export_path", "onnxruntime_available", "quantized"]
@@ -63,7 +62,7 @@ class OnnxScorer:
 
     def __init__(self, path: Path) -> None:
         # a worker of many (the pipeline sets OMP_NUM_THREADS=1 there) uses one core; alone, ORT's default
-        self.session: Any = session(path, int(os.environ.get("OMP_NUM_THREADS") or 0))
+        self.session = ForkSafeSession(path)
 
     def __call__(self, rows: list[Row]) -> list[np.ndarray]:
         return self.run(rows)[0]
