@@ -52,7 +52,15 @@ def test_every_benchmark_has_a_smoke_check() -> None:
     assert set(SCRIPTS) == set(FIGURES), "add each new benchmark's expected --smoke output to FIGURES"
 
 
-SLOW_SMOKE = {"bench_distributed.py"}  # over a minute (a Ray instance, three ingests): run with -m slow, as CI does
+# run with -m slow, as CI does: over a minute (a Ray instance, three ingests), or 20 s and more each, which the
+# default run (~10 minutes on 2 cores) has no room for; bench_corpus_queries' smoke run is also tests/test_bench_corpus.py's
+SLOW_SMOKE = {
+    "bench_distributed.py",
+    "bench_corpus_queries.py",
+    "bench_ingest.py",
+    "long_documents.py",
+    "bench_web_load.py",
+}
 
 
 @pytest.mark.parametrize("script", [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_SMOKE else s for s in SCRIPTS])
