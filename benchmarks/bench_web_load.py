@@ -99,23 +99,23 @@ def params(db: str, articles: int = 500, seed: int = 0) -> dict[str, Any]:
     return p
 
 
+def facets(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """No facet, then each facet the search page links to (bench_web_search.py times each)."""
+    return [
+        {},
+        {"outlet": p["outlet"]},
+        {"since": p["month"]},
+        {"quote_kind": "direct"},
+        {"kind": "claims"},
+        {"kind": "claims", "disputed": "yes"},
+        {"kind": "articles"},
+        {"speaker": p["frequent"].split()[-1]},
+    ]
+
+
 def facet(p: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """Half of the searches narrow by a facet, as the search page's links do."""
-    return rng.choice(
-        [
-            {},
-            {},
-            {},
-            {},
-            {"outlet": p["outlet"]},
-            {"since": p["month"]},
-            {"quote_kind": "direct"},
-            {"kind": "claims"},
-            {"kind": "claims", "disputed": "yes"},
-            {"kind": "articles"},
-            {"speaker": p["frequent"].split()[-1]},
-        ]
-    )
+    return rng.choice([{}, {}, {}, *facets(p)])
 
 
 def url_for(kind: str, p: dict[str, Any], rng: random.Random, api: bool) -> str:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench_web_load import params
+from bench_web_load import facets, params
 from sqlalchemy import event
 
 from presslens.store import open_engine
@@ -31,17 +31,7 @@ TARGET_MS = 200.0
 
 def searches(p: dict[str, Any]) -> list[dict[str, Any]]:
     """bench_web_load's searches: each word alone and with each of its facets."""
-    facets: list[dict[str, Any]] = [
-        {},
-        {"outlet": p["outlet"]},
-        {"since": p["month"]},
-        {"quote_kind": "direct"},
-        {"kind": "claims"},
-        {"kind": "claims", "disputed": "yes"},
-        {"kind": "articles"},
-        {"speaker": p["frequent"].split()[-1]},
-    ]
-    return [{"q": p[w], **f} for w in ("common", "mid_word", "rare_word") for f in facets]
+    return [{"q": p[w], **f} for w in ("common", "mid_word", "rare_word") for f in facets(p)]
 
 
 def timed(engine: Any, asked: dict[str, Any], repeat: int) -> dict[str, Any]:
