@@ -132,3 +132,42 @@ def test_mpnet_lora_model_runs_with_analyze_accurate_model(tmp_path: Path) -> No
     data = json.loads(r.stdout)
     assert "m.safetensors" in data["models"]["techniques"] and "all-mpnet-base-v2" in data["models"]["techniques"]
     assert all(data["text"][t["start"] : t["end"]] == t["text"] for t in data["techniques"])
+
+
+def _write_corpus(folder: Path, articles: list[LabelledArticle]) -> Path:
+    """The persuasion corpus layout (articles/articleID.txt, spans-23.tsv) for our own articles."""
+    (folder / "articles").mkdir(parents=True)
+    rows = []
+    for a in articles:
+        (folder / "articles" / f"article{a.id}.txt").write_text(a.text, encoding="utf-8")
+        rows += [f"{a.id}\t{t}\t{s}\t{e}\n" for t, s, e in a.spans]
+    (folder / "spans-23.tsv").write_text("".join(rows), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow  # two folds of training, ~30 s of CPU
+def test_cv_only_scores_the_folds_and_writes_no_model(tmp_path: Path) -> None:
+    """``train techniques --accurate --cv K --cv-only``: the folds are trained and scored, no final fit, no file."""
+    corpus = _tiny_corpus() + [LabelledArticle(f"u{a.id}", a.text, a.spans) for a in _tiny_corpus()]
+    data = _write_corpus(tmp_path / "corpus", corpus)
+    out = tmp_path / "model.safetensors"
+    logged: list[str] = []
+    config = accurate.TrainConfig(epochs=1, neg_frac=1.0, batch=4, members=1, lr=5e-4, head_lr=3e-3)
+    scores = accurate.train_accurate(data, out, 2, config, only=[0], log=logged.append, fit=False)
+    assert scores["folds_run"] == [0] and 0.0 <= scores["paragraphs"]["micro_f1"] <= 1.0
+    assert not out.exists() and not any("final fit" in m for m in logged)
+    assert sum(m.startswith("per epoch") for m in logged) == 1  # one tagger trained: the fold's
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(["--lr", "3"], "--lr"), (["--head-lr", "0"], "--head-lr"), (["--cv-only"], "--cv-only")],
+)
+def test_bad_training_options_are_one_line_errors(tmp_path: Path, args: list[str], option: str) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "presslens.cli", "train", "techniques", "--accurate", "--data", str(tmp_path), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and option in r.stderr, r.stderr

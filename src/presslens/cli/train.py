@@ -68,7 +68,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         type=int,
         metavar="R",
         help="with --accurate: keep the encoder frozen and train rank-R LoRA adapters (peft) with the head, learning "
-        "rate 5e-4; the model file holds only those (a few MB). Meant for --encoder all-mpnet-base-v2 (try 16)",
+        "rate 5e-4 unless --lr; the model file holds only those (a few MB). Meant for --encoder all-mpnet-base-v2 "
+        "(try 16)",
+    )
+    tp.add_argument(
+        "--lr",
+        type=float,
+        help="with --accurate: the encoder's learning rate (the adapters' with --lora; default 1e-4, 5e-4 with --lora)",
+    )
+    tp.add_argument("--head-lr", type=float, help="with --accurate: the head's learning rate (default 1e-3)")
+    tp.add_argument(
+        "--cv-only",
+        action="store_true",
+        help="with --accurate --cv K: print the cross-validated scores and stop (no final fit, no model written)",
     )
     tp.add_argument(
         "--line-source",
@@ -157,10 +169,24 @@ def run_persuasion(args: argparse.Namespace) -> int:
             if args.lora < 1:
                 raise InputError("--lora", "expected a rank of 1 or more, e.g. 16")
             config.lora_rank, config.lr = args.lora, 5e-4
+        for name, value in (("--lr", args.lr), ("--head-lr", args.head_lr)):
+            if value is not None and not 0 < value < 1:
+                raise InputError(name, "expected a learning rate between 0 and 1, e.g. 1e-3")
+        config.lr = args.lr or config.lr
+        config.head_lr = args.head_lr or config.head_lr
+        if args.cv_only and (args.cv or 0) < 2:
+            raise InputError("--cv-only", "needs --cv K (2 or more)")
         if args.line_source:
             config.line_head, config.line_source = True, args.line_source
         scores = train_accurate(
-            args.data, args.out or DEFAULT_ACCURATE_PATH, args.cv or 0, config, only, log, args.repair_offsets
+            args.data,
+            args.out or DEFAULT_ACCURATE_PATH,
+            args.cv or 0,
+            config,
+            only,
+            log,
+            args.repair_offsets,
+            fit=not args.cv_only,
         )
     else:
         from presslens.persuasion import DEFAULT_MODEL_PATH

@@ -104,12 +104,13 @@ def train_accurate(
     only: list[int] | None = None,
     log: Callable[[str], None] = print,
     repair: bool = False,
+    fit: bool = True,
 ) -> dict:
-    """``presslens train techniques --accurate``: optional K-fold CV, then fit on every article and save to
-    ``out`` (None: over the shipped model, in the installed presslens-accurate-model package)."""
+    """``presslens train techniques --accurate``: optional K-fold CV, then (``fit``) fit on every article and save
+    to ``out`` (None: over the shipped model, in the installed presslens-accurate-model package)."""
     from presslens.persuasion.data import load_corpus
 
-    if out is None:  # found before hours of training, not after
+    if out is None and fit:  # found before hours of training, not after
         try:
             out = shipped_model_path()
         except ModelError as exc:
@@ -118,6 +119,8 @@ def train_accurate(
     articles = load_corpus(data, repair=repair)
     log(f"{len(articles)} articles, {sum(len(a.spans) for a in articles)} technique spans; {config}")
     scores = cross_validate_accurate(articles, k, config, only, log) if k > 1 else {}
+    if not fit:
+        return scores
     t0 = time.time()
     model = train_tagger(articles, config, log)
     seconds = round(time.time() - t0)
