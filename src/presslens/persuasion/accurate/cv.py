@@ -121,6 +121,7 @@ def train_accurate(
     scores = cross_validate_accurate(articles, k, config, only, log) if k > 1 else {}
     if not fit:
         return scores
+    assert out is not None  # set above when fitting
     t0 = time.time()
     model = train_tagger(articles, config, log)
     seconds = round(time.time() - t0)
