@@ -3,7 +3,7 @@ the same news articles, one core (as an analysis worker runs) (issue 13, section
 
 Needs the accurate extra and an all-mpnet-base-v2 model file from
 ``presslens train techniques --accurate --encoder all-mpnet-base-v2 --lora 16 --members 1 --out FILE``.
-Usage:  HF_HUB_OFFLINE=1 python experiments/accurate_encoder_speed.py --model FILE [--data ../shared/data] [--n 40]
+Usage:  HF_HUB_OFFLINE=1 python experiments/accurate_encoder_speed.py --model FILE [--data ../shared/data] [--n 20]
 
 Each tagger is loaded as ``analyze`` loads it (``load_accurate``: ONNX Runtime, the export built untimed first; the
 LoRA adapters are merged into the encoder before the export), warmed up on two articles, then times
@@ -27,7 +27,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, help="an all-mpnet-base-v2 LoRA model file")
     ap.add_argument("--data", default="../shared/data")
-    ap.add_argument("--n", type=int, default=40)
+    ap.add_argument("--n", type=int, default=20)
     args = ap.parse_args()
 
     import torch
