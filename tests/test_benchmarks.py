@@ -52,14 +52,20 @@ def test_every_benchmark_has_a_smoke_check() -> None:
     assert set(SCRIPTS) == set(FIGURES), "add each new benchmark's expected --smoke output to FIGURES"
 
 
-# run with -m slow, as CI does: over a minute (a Ray instance, three ingests), or 20 s and more each, which the
-# default run (~10 minutes on 2 cores) has no room for; bench_corpus_queries' smoke run is also tests/test_bench_corpus.py's
+# run with -m slow, as CI does: over a minute (a Ray instance, three ingests), or 18 s and more each (CI's
+# --durations, 2026-12-01), which the default run (~10 minutes on 2 cores) has no room for; bench_corpus_queries'
+# smoke run is also tests/test_bench_corpus.py's
 SLOW_SMOKE = {
     "bench_distributed.py",
     "bench_corpus_queries.py",
     "bench_ingest.py",
     "long_documents.py",
     "bench_web_load.py",
+    "eval_corpus_links.py",
+    "bench_tagger.py",
+    "bench_speed.py",
+    "technique_span_threshold.py",
+    "claim_matching_threshold.py",
 }
 
 
